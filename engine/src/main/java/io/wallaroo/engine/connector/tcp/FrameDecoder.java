@@ -1,0 +1,123 @@
+package io.wallaroo.engine.connector.tcp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.wallaroo.engine.connector.Inlet;
+import io.wallaroo.engine.runtime.Completion;
+import io.wallaroo.engine.runtime.FrameBatchBuilder;
+import io.wallaroo.engine.topology.Framing;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cuts one connection's bytes into frames and hands them to the runtime in batches: a batch is
+ * delivered when it is full or when the socket has nothing more to read right now, so batches are
+ * large under load and latency stays low when traffic is light.
+ *
+ * <p>Keeps its own cumulation buffer rather than extending Netty's ByteToMessageDecoder, which
+ * issues reads of its own and would defeat back-pressure when reading is paused.
+ */
+final class FrameDecoder extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(FrameDecoder.class);
+
+    private final Framing framing;
+    private final int maxFrameBytes;
+    private final int batchMessages;
+    private final Inlet inlet;
+    private final byte[] header;
+    private final FrameBatchBuilder batch;
+    private ByteBuf cumulation;
+    private boolean failed;
+
+    FrameDecoder(Framing framing, int maxFrameBytes, int batchMessages, Inlet inlet) {
+        this.framing = framing;
+        this.maxFrameBytes = maxFrameBytes;
+        this.batchMessages = batchMessages;
+        this.inlet = inlet;
+        this.header = new byte[framing.headerLength()];
+        this.batch = new FrameBatchBuilder(batchMessages * 64, batchMessages);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf in = (ByteBuf) msg;
+        if (failed) {
+            in.release();
+            return;
+        }
+        if (cumulation == null) {
+            cumulation = ctx.alloc().heapBuffer(Math.max(4096, in.readableBytes()));
+        }
+        cumulation.writeBytes(in);
+        in.release();
+        cutFrames(ctx);
+        cumulation.discardSomeReadBytes();
+    }
+
+    private void cutFrames(ChannelHandlerContext ctx) {
+        int headerLength = header.length;
+        while (cumulation.readableBytes() >= headerLength) {
+            cumulation.getBytes(cumulation.readerIndex(), header);
+            long length = framing.payloadLength().payloadLength(header);
+            if (length < 0 || length > maxFrameBytes) {
+                reject(ctx, length);
+                return;
+            }
+            if (cumulation.readableBytes() < headerLength + length) {
+                cumulation.ensureWritable((int) (headerLength + length - cumulation.readableBytes()));
+                return;
+            }
+            cumulation.skipBytes(headerLength);
+            int n = (int) length;
+            int at = batch.reserve(n);
+            cumulation.readBytes(batch.buffer(), at, n);
+            if (batch.count() >= batchMessages) {
+                flush();
+            }
+        }
+    }
+
+    private void reject(ChannelHandlerContext ctx, long length) {
+        failed = true;
+        flush();
+        LOG.warn("closing input connection from {}: a frame declares {} payload bytes, {}; fix the sender's framing"
+                        + " or raise --max-frame-bytes (now {}); other connections are not affected",
+                ctx.channel().remoteAddress(), length,
+                length < 0 ? "a negative length" : "more than the limit", maxFrameBytes);
+        ctx.close();
+    }
+
+    private void flush() {
+        if (batch.count() > 0) {
+            inlet.deliver(batch.take(Completion.NONE));
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flush();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (!failed && cumulation != null && cumulation.isReadable()) {
+            LOG.warn("input connection from {} closed in the middle of a frame ({} bytes of it dropped)",
+                    ctx.channel().remoteAddress(), cumulation.readableBytes());
+        }
+        flush();
+        if (cumulation != null) {
+            cumulation.release();
+            cumulation = null;
+        }
+        inlet.close();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.warn("input connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,139 @@
+package io.wallaroo.engine.runtime;
+
+import io.wallaroo.engine.connector.Sink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * One thread running one {@link LaneExecutor}. Batches are processed in arrival order; the
+ * executor owns the state entities of this lane, so nothing else ever touches them.
+ */
+final class Lane implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Lane.class);
+
+    private sealed interface Task permits Frames, Routed, Stop {}
+    private record Frames(int pipelineId, FrameBatch batch) implements Task {}
+    private record Routed(RoutedBatch batch) implements Task {}
+    private record Stop() implements Task {}
+
+    private final int index;
+    private final LaneExecutor executor;
+    private final FlowGate gate;
+    private final Metrics metrics;
+    private final FailureLog failures;
+    private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
+    private final Output output = new Output();
+    private List<Lane> lanes;
+    private List<Sink> sinks;
+    private Thread thread;
+
+    Lane(int index, LaneExecutor executor, FlowGate gate, Metrics metrics, FailureLog failures) {
+        this.index = index;
+        this.executor = executor;
+        this.gate = gate;
+        this.metrics = metrics;
+        this.failures = failures;
+    }
+
+    void start(List<Lane> allLanes, List<Sink> allSinks) {
+        this.lanes = allLanes;
+        this.sinks = allSinks;
+        thread = new Thread(this, "wallaroo-lane-" + index);
+        thread.start();
+    }
+
+    int index() {
+        return index;
+    }
+
+    void submitFrames(int pipelineId, FrameBatch batch) {
+        gate.added(index, batch.count());
+        queue.add(new Frames(pipelineId, batch));
+    }
+
+    void submitRouted(RoutedBatch batch) {
+        gate.added(index, batch.messages());
+        queue.add(new Routed(batch));
+    }
+
+    void stop() throws InterruptedException {
+        queue.add(new Stop());
+        thread.join();
+        executor.close();
+    }
+
+    /** Closes the executor of a lane that never started (start-up failed elsewhere). */
+    void stopQuietly() {
+        try {
+            executor.close();
+        } catch (RuntimeException e) {
+            LOG.debug("closing lane {} after a failed start", index, e);
+        }
+    }
+
+    @Override
+    public void run() {
+        while (true) {
+            Task task;
+            try {
+                task = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            switch (task) {
+                case Stop s -> {
+                    return;
+                }
+                case Frames f -> run(f.batch().completion(), f.batch().count(),
+                        () -> executor.onFrames(f.pipelineId(), f.batch(), output));
+                case Routed r -> run(r.batch().completion(), r.batch().messages(),
+                        () -> executor.onRouted(r.batch(), output));
+            }
+        }
+    }
+
+    private void run(Completion completion, int messages, Runnable work) {
+        output.current = completion;
+        try {
+            work.run();
+        } catch (RuntimeException | Error e) {
+            // Not a user exception (those come back as StepFailure): the executor itself broke.
+            metrics.add("lane.crashes", 1);
+            LOG.error("lane {} failed on a batch of {} messages; the batch is lost, the lane goes on", index, messages, e);
+        } finally {
+            output.current = null;
+            gate.removed(index, messages);
+            completion.release();
+        }
+    }
+
+    /** Attaches the current batch's completion to everything it gives rise to. */
+    private final class Output implements LaneOutput {
+        Completion current;
+
+        @Override
+        public void route(int lane, byte[] payload, int messages) {
+            metrics.add("routed.messages", messages);
+            lanes.get(lane).submitRouted(new RoutedBatch(index, payload, messages, current.retain()));
+        }
+
+        @Override
+        public void emit(int sinkId, byte[] bytes, int messages) {
+            metrics.add("sink." + sinkId + ".messages", messages);
+            try {
+                sinks.get(sinkId).write(new SinkChunk(bytes, messages, current.retain()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for sink " + sinkId, e);
+            }
+        }
+
+        @Override
+        public void failed(StepFailure failure) {
+            failures.record(failure);
+        }
+    }
+}

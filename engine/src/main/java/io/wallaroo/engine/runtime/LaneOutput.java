@@ -1,0 +1,15 @@
+package io.wallaroo.engine.runtime;
+
+/**
+ * What an executor hands back to the runtime while processing a batch. The runtime attaches
+ * completion tracking to what it is given, so executors deal in bytes only.
+ */
+public interface LaneOutput {
+    /** Messages that must continue on {@code lane}, encoded by the executor. */
+    void route(int lane, byte[] payload, int messages);
+
+    /** Encoded output for sink {@code sinkId} (see {@link io.wallaroo.engine.topology.Application#sinkId}). */
+    void emit(int sinkId, byte[] bytes, int messages);
+
+    void failed(StepFailure failure);
+}

@@ -1,0 +1,7 @@
+package io.wallaroo.engine.runtime;
+
+/**
+ * Encoded output of one lane's batch for one sink, laid out as the sink's
+ * {@link io.wallaroo.engine.topology.SinkSpec.OutputFormat} says.
+ */
+public record SinkChunk(byte[] bytes, int messages, Completion completion) {}

@@ -1,0 +1,408 @@
+"""Runs an application's pipelines on one lane, a batch at a time.
+
+The engine calls into Python once per batch, never once per message: ``frames`` takes a whole
+batch of raw messages, decodes them and runs every step that can run on this lane, and
+``routed`` continues messages another lane sent here. Steps are compiled into a chain of
+closures, so a message passes from step to step as plain Python calls.
+
+A partitioned state step routes each message to the lane that owns its key. When that is this
+lane the chain simply goes on; otherwise the message is put in the outbox for that lane and
+crosses as bytes: ``marshal`` for plain data (fast), the application's ``serialize`` /
+``deserialize`` or ``pickle`` for anything else.
+
+The same runner backs ``wallaroo.testing``, so tests of an application exercise the engine's
+own semantics.
+"""
+from __future__ import annotations
+
+import marshal
+import pickle
+import struct
+import zlib
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+STREAM = "stream"     # sink output: the encoder's bytes end to end (TCP)
+RECORDS = "records"   # sink output: length-prefixed (key, value) records (Kafka, extensions)
+
+_INT32 = struct.Struct(">i")
+_FAST = b"M"   # outbox blob: marshal of a flat [code, key, value, ...] list
+_SLOW = b"S"   # outbox blob: some keys or values needed serialize()/pickle
+
+
+class StepError(Exception):
+    """User code raised; carries the step name and the input so the engine can report it."""
+
+    def __init__(self, step: str, error: BaseException, data: Any) -> None:
+        super().__init__(step)
+        self.step = step
+        self.error = error
+        self.data = data
+
+
+def short_repr(value: Any, limit: int = 120) -> str:
+    try:
+        text = repr(value)
+    except Exception as e:  # a user __repr__ may itself raise
+        text = f"<unprintable {type(value).__name__}: {e!r}>"
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def describe_error(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+def lane_of_name(name: str, lanes: int) -> int:
+    """The lane that owns an unpartitioned state; stable in every process."""
+    return zlib.crc32(name.encode("utf-8")) % lanes
+
+
+class LaneRunner:
+    """One lane's view of an application: its state entities and its compiled pipelines."""
+
+    def __init__(self, app: Any, lane: int = 0, lanes: int = 1, sink_formats: Optional[List[str]] = None,
+                 serialize: Optional[Callable[[Any], bytes]] = None,
+                 deserialize: Optional[Callable[[bytes], Any]] = None) -> None:
+        self.app = app
+        self.lane = lane
+        self.lanes = lanes
+        self.serialize = serialize or pickle.dumps
+        self.deserialize = deserialize or pickle.loads
+        self.states: Dict[str, Dict[Any, Any]] = {}
+        self.dirty: Dict[str, set] = {}
+        self.notices: List[str] = []
+        self._noticed: set = set()
+        self.errors: List[Tuple[str, str, str]] = []
+        self.outboxes: List[List[Any]] = [[] for _ in range(lanes)]
+        sinks = [s for p in app.pipelines for s in p.sinks]
+        formats = sink_formats or [RECORDS if getattr(s, "kind", "tcp") != "tcp" else STREAM for s in sinks]
+        self.sink_buffers: List[List[bytes]] = [[] for _ in sinks]
+        self._entries: List[Callable[[Any], None]] = []
+        self._decoders: List[Callable[[bytes], Any]] = []
+        self._decoder_names: List[str] = []
+        self._routed_entries: Dict[int, Callable[[Any, Any], None]] = {}
+        sink_id = 0
+        for p_index, pipeline in enumerate(app.pipelines):
+            ids = list(range(sink_id, sink_id + len(pipeline.sinks)))
+            sink_id += len(pipeline.sinks)
+            self._entries.append(self._compile(p_index, pipeline, ids, [formats[i] for i in ids]))
+            self._decoders.append(pipeline.source.decoder.fn)
+            self._decoder_names.append(pipeline.source.decoder.name)
+
+    # -- compiling a pipeline into closures ----------------------------------------------------
+    def _compile(self, p_index: int, pipeline: Any, sink_ids: List[int], formats: List[str]) -> Callable[[Any], None]:
+        chain = self._sink_stage(pipeline, sink_ids, formats)
+        for s_index in reversed(range(len(pipeline.steps))):
+            step = pipeline.steps[s_index]
+            if step.state is None:
+                chain = self._stateless(step.computation, chain)
+            else:
+                here = self._stateful(step, chain)
+                code = p_index * 4096 + s_index
+                self._routed_entries[code] = here
+                chain = self._router(code, step, here)
+        return chain
+
+    def _sink_stage(self, pipeline: Any, sink_ids: List[int], formats: List[str]) -> Callable[[Any], None]:
+        stages = []
+        for sink, sink_id, fmt in zip(pipeline.sinks, sink_ids, formats):
+            buf = self.sink_buffers[sink_id]
+            encoder = sink.encoder
+            stages.append(self._stream_sink(encoder, buf) if fmt == STREAM else self._record_sink(encoder, buf))
+        if not stages:
+            return lambda value: None
+        if len(stages) == 1:
+            return stages[0]
+
+        def to_all(value: Any) -> None:
+            for stage in stages:
+                stage(value)
+        return to_all
+
+    @staticmethod
+    def _stream_sink(encoder: Any, buf: List[bytes]) -> Callable[[Any], None]:
+        fn, name, append = encoder.fn, encoder.name, buf.append
+
+        def sink(value: Any) -> None:
+            try:
+                out = fn(value)
+                if out.__class__ is not bytes:
+                    out = out.encode("utf-8") if isinstance(out, str) else bytes(out)
+            except Exception as e:
+                raise StepError(name, e, value) from None
+            append(out)
+        return sink
+
+    @staticmethod
+    def _record_sink(encoder: Any, buf: List[bytes]) -> Callable[[Any], None]:
+        fn, name, append, pack = encoder.fn, encoder.name, buf.append, _INT32.pack
+
+        def sink(value: Any) -> None:
+            try:
+                out = fn(value)
+                if isinstance(out, tuple):
+                    payload, key = out
+                else:
+                    payload, key = out, None
+                payload = _as_bytes(payload)
+                key = None if key is None else _as_bytes(key)
+            except Exception as e:
+                raise StepError(name, e, value) from None
+            if key is None:
+                append(pack(-1) + pack(len(payload)) + payload)
+            else:
+                append(pack(len(key)) + key + pack(len(payload)) + payload)
+        return sink
+
+    def _stateless(self, comp: Any, nxt: Callable[[Any], None]) -> Callable[[Any], None]:
+        fn, name = comp.fn, comp.name
+        if comp.multi:
+            errors = self.errors
+
+            def run_multi(data: Any) -> None:
+                try:
+                    outs = fn(data)
+                except Exception as e:
+                    raise StepError(name, e, data) from None
+                if outs is None:
+                    return
+                for out in outs:
+                    if out is not None:
+                        try:
+                            nxt(out)
+                        except StepError as err:  # one output failing must not lose its siblings
+                            errors.append((err.step, describe_error(err.error), short_repr(err.data)))
+            return run_multi
+
+        def run(data: Any) -> None:
+            try:
+                out = fn(data)
+            except Exception as e:
+                raise StepError(name, e, data) from None
+            if out is not None:
+                nxt(out)
+        return run
+
+    def _stateful(self, step: Any, nxt: Callable[[Any], None]) -> Callable[[Any, Any], None]:
+        comp, spec = step.computation, step.state
+        fn, name, multi, errors = comp.fn, comp.name, comp.multi, self.errors
+        store = self.states.setdefault(spec.name, {})
+        dirty = self.dirty.setdefault(spec.name, set())
+        factory = spec.factory
+        declared = set(spec.keys) if spec.keys is not None else None
+
+        def entity(key: Any) -> Any:
+            try:
+                state = factory()
+            except Exception as e:
+                raise StepError(f"{name} (creating state {spec.name!r})", e, key) from None
+            store[key] = state
+            if declared is not None and key not in declared:
+                self.notice(f"state {spec.name!r}: key {short_repr(key)} is not among the declared partition "
+                            f"keys; it gets its own state entity (further undeclared keys are not reported)",
+                            once=("undeclared", spec.name))
+            return state
+
+        def run(key: Any, data: Any) -> None:
+            state = store.get(key)
+            if state is None:
+                state = entity(key)
+            try:
+                result = fn(data, state)
+            except Exception as e:
+                raise StepError(name, e, data) from None
+            try:
+                out, save = result
+            except (TypeError, ValueError):
+                raise StepError(name, TypeError(
+                    f"a state computation must return (output, save_state), got {short_repr(result)}"), data) from None
+            if save:
+                dirty.add(key)
+            if out is None:
+                return
+            if multi:
+                for item in out:
+                    if item is not None:
+                        try:
+                            nxt(item)
+                        except StepError as err:
+                            errors.append((err.step, describe_error(err.error), short_repr(err.data)))
+            else:
+                nxt(out)
+        return run
+
+    def _router(self, code: int, step: Any, here: Callable[[Any, Any], None]) -> Callable[[Any], None]:
+        spec = step.state
+        lanes, me, outboxes = self.lanes, self.lane, self.outboxes
+        if spec.partition is None:
+            owner = lane_of_name(spec.name, lanes)
+            if owner == me:
+                return lambda data: here(None, data)
+            box = outboxes[owner]
+
+            def send(data: Any) -> None:
+                box.append(code)
+                box.append(None)
+                box.append(data)
+            return send
+
+        part, part_name = spec.partition.fn, spec.partition.name
+        if lanes == 1:
+            def local(data: Any) -> None:
+                try:
+                    key = part(data)
+                except Exception as e:
+                    raise StepError(part_name, e, data) from None
+                here(key, data)
+            return local
+
+        def route(data: Any) -> None:
+            try:
+                key = part(data)
+                dest = hash(key) % lanes
+            except Exception as e:
+                raise StepError(part_name, e, data) from None
+            if dest == me:
+                here(key, data)
+            else:
+                box = outboxes[dest]
+                box.append(code)
+                box.append(key)
+                box.append(data)
+        return route
+
+    # -- entry points called by the engine (once per batch) ------------------------------------
+    def frames(self, pipeline: int, data: Any, lengths: Any) -> Any:
+        """Runs a batch of raw messages of ``pipeline``. ``data`` holds them end to end, as
+        ``bytes`` or as a latin-1 ``str`` (one char per byte, cheap to hand over from Java)."""
+        raw = data.encode("latin-1") if isinstance(data, str) else data
+        decode, entry, errors = self._decoders[pipeline], self._entries[pipeline], self.errors
+        pos = 0
+        for n in lengths:
+            end = pos + n
+            chunk = raw[pos:end]
+            pos = end
+            try:
+                try:
+                    message = decode(chunk)
+                except Exception as e:
+                    raise StepError(self._decoder_names[pipeline], e, chunk) from None
+                if message is not None:
+                    entry(message)
+            except StepError as err:
+                errors.append((err.step, describe_error(err.error), short_repr(err.data)))
+        return self._take_results()
+
+    def messages(self, pipeline: int, messages: List[Any]) -> Any:
+        """Runs already-decoded messages of ``pipeline`` (used by the test harness)."""
+        entry, errors = self._entries[pipeline], self.errors
+        for message in messages:
+            try:
+                entry(message)
+            except StepError as err:
+                errors.append((err.step, describe_error(err.error), short_repr(err.data)))
+        return self._take_results()
+
+    def routed(self, blob: bytes) -> Any:
+        """Continues messages that another lane routed here."""
+        items = self._unpack(blob)
+        entries, errors = self._routed_entries, self.errors
+        for i in range(0, len(items), 3):
+            try:
+                entries[items[i]](items[i + 1], items[i + 2])
+            except StepError as err:
+                errors.append((err.step, describe_error(err.error), short_repr(err.data)))
+        return self._take_results()
+
+    # -- results -------------------------------------------------------------------------------
+    def _take_results(self) -> Optional[Tuple[Any, Any, Any, Any]]:
+        """``(sinks, routes, errors, notices)`` or None when the batch produced nothing at all.
+
+        sinks: [sink_id, bytes, count, ...]; routes: [lane, blob, count, ...];
+        errors: [(step, error, input), ...]; notices: [str, ...]."""
+        sinks = None
+        for sink_id, buf in enumerate(self.sink_buffers):
+            if buf:
+                if sinks is None:
+                    sinks = []
+                sinks.append(sink_id)
+                sinks.append(b"".join(buf))
+                sinks.append(len(buf))
+                buf.clear()
+        routes = None
+        for lane, box in enumerate(self.outboxes):
+            if box:
+                if routes is None:
+                    routes = []
+                routes.append(lane)
+                routes.append(self._pack(box))
+                routes.append(len(box) // 3)
+                box.clear()
+        errors = notices = None
+        if self.errors:
+            errors = list(self.errors)
+            self.errors.clear()
+        if self.notices:
+            notices = list(self.notices)
+            self.notices.clear()
+        if sinks is None and routes is None and errors is None and notices is None:
+            return None
+        return (sinks, routes, errors, notices)
+
+    def notice(self, text: str, once: Any = None) -> None:
+        if once is not None:
+            if once in self._noticed:
+                return
+            self._noticed.add(once)
+        self.notices.append(text)
+
+    # -- crossing between lanes ----------------------------------------------------------------
+    def _pack(self, items: List[Any]) -> bytes:
+        try:
+            return _FAST + marshal.dumps(items)
+        except ValueError:
+            pass
+        flags = []
+        out = list(items)
+        for i in range(0, len(items), 3):
+            flag = 0
+            for offset, bit in ((1, 1), (2, 2)):
+                if not _is_plain(items[i + offset]):
+                    out[i + offset] = self.serialize(items[i + offset])
+                    flag |= bit
+            flags.append(flag)
+        return _SLOW + marshal.dumps((out, flags))
+
+    def _unpack(self, blob: bytes) -> List[Any]:
+        kind, body = blob[:1], blob[1:]
+        if kind == _FAST:
+            return marshal.loads(body)
+        items, flags = marshal.loads(body)
+        for n, flag in enumerate(flags):
+            if flag & 1:
+                items[3 * n + 1] = self.deserialize(items[3 * n + 1])
+            if flag & 2:
+                items[3 * n + 2] = self.deserialize(items[3 * n + 2])
+        return items
+
+
+_PLAIN_SCALARS = (type(None), bool, int, float, str, bytes)
+
+
+def _is_plain(value: Any) -> bool:
+    """True for data marshal carries without losing its type."""
+    t = type(value)
+    if t in _PLAIN_SCALARS:
+        return True
+    if t is tuple or t is list:
+        return all(_is_plain(v) for v in value)
+    if t is dict:
+        return all(_is_plain(k) and _is_plain(v) for k, v in value.items())
+    return False
+
+
+def _as_bytes(value: Any) -> bytes:
+    if value.__class__ is bytes:
+        return value
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    return bytes(value)
