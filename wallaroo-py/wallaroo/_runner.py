@@ -61,8 +61,11 @@ class LaneRunner:
 
     def __init__(self, app: Any, lane: int = 0, lanes: int = 1, sink_formats: Optional[List[str]] = None,
                  serialize: Optional[Callable[[Any], bytes]] = None,
-                 deserialize: Optional[Callable[[bytes], Any]] = None) -> None:
+                 deserialize: Optional[Callable[[bytes], Any]] = None, keep_messages: bool = False) -> None:
         self.app = app
+        # keep_messages: sink output as a list of per-message bytes instead of one joined bytes
+        # (wallaroo.testing uses it; the engine keeps the default).
+        self.keep_messages = keep_messages
         self.lane = lane
         self.lanes = lanes
         self.serialize = serialize or pickle.dumps
@@ -250,6 +253,7 @@ class LaneRunner:
             def local(data: Any) -> None:
                 try:
                     key = part(data)
+                    hash(key)  # an unhashable key must fail here as a step error, as route() does
                 except Exception as e:
                     raise StepError(part_name, e, data) from None
                 here(key, data)
@@ -303,8 +307,8 @@ class LaneRunner:
         return self._take_results()
 
     def routed(self, blob: bytes) -> Any:
-        """Continues messages that another lane routed here."""
-        items = self._unpack(blob)
+        """Continues messages that another lane routed here (``blob`` as bytes or latin-1 str)."""
+        items = self._unpack(blob.encode("latin-1") if isinstance(blob, str) else blob)
         entries, errors = self._routed_entries, self.errors
         for i in range(0, len(items), 3):
             try:
@@ -325,7 +329,7 @@ class LaneRunner:
                 if sinks is None:
                     sinks = []
                 sinks.append(sink_id)
-                sinks.append(b"".join(buf))
+                sinks.append(buf[:] if self.keep_messages else b"".join(buf))
                 sinks.append(len(buf))
                 buf.clear()
         routes = None
@@ -357,10 +361,10 @@ class LaneRunner:
 
     # -- crossing between lanes ----------------------------------------------------------------
     def _pack(self, items: List[Any]) -> bytes:
-        try:
+        # marshal would also accept bytearray, memoryview, array.array and other buffer objects
+        # but turn them into bytes, so only all-plain batches take the fast path.
+        if all(map(_is_plain, items)):
             return _FAST + marshal.dumps(items)
-        except ValueError:
-            pass
         flags = []
         out = list(items)
         for i in range(0, len(items), 3):

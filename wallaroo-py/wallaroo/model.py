@@ -6,7 +6,14 @@ in-process test harness read only this model, so both see one shape.
 """
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable, List, Optional
+
+
+def _wrap(obj: Any, fn: Any) -> None:
+    """Gives ``obj`` the name, docstring and ``__wrapped__`` of the user's function, so
+    ``help()``, ``inspect.signature`` and test reports show the function, not the wrapper."""
+    functools.update_wrapper(obj, fn, updated=())
 
 
 class Computation:
@@ -21,8 +28,7 @@ class Computation:
         self.name = name
         self.fn = fn
         self.multi = multi
-        self.__wrapped__ = fn
-        self.__doc__ = getattr(fn, "__doc__", None)
+        _wrap(self, fn)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.fn(*args, **kwargs)
@@ -43,7 +49,7 @@ class Partition:
     def __init__(self, fn: Callable[[Any], Any], name: Optional[str] = None) -> None:
         self.fn = fn
         self.name = name or getattr(fn, "__name__", "partition")
-        self.__wrapped__ = fn
+        _wrap(self, fn)
 
     def __call__(self, data: Any) -> Any:
         return self.fn(data)
@@ -69,7 +75,7 @@ class Decoder:
         self.length_fmt = length_fmt
         self.payload_length = payload_length
         self.name = name or getattr(fn, "__name__", "decoder")
-        self.__wrapped__ = fn
+        _wrap(self, fn)
 
     def __call__(self, data: bytes) -> Any:
         return self.fn(data)
@@ -85,7 +91,7 @@ class Encoder:
     def __init__(self, fn: Callable[[Any], Any], name: Optional[str] = None) -> None:
         self.fn = fn
         self.name = name or getattr(fn, "__name__", "encoder")
-        self.__wrapped__ = fn
+        _wrap(self, fn)
 
     def __call__(self, data: Any) -> Any:
         return self.fn(data)
@@ -111,6 +117,10 @@ class StateSpec:
         self.keys = keys
         self.u64 = u64
 
+    def __repr__(self) -> str:
+        kind = "partitioned state" if self.partition is not None else "state"
+        return f"<wallaroo {kind} {self.name!r} of {self.factory_name}>"
+
     @property
     def partitioned(self) -> bool:
         return self.partition is not None
@@ -129,6 +139,10 @@ class Step:
     def name(self) -> str:
         return self.computation.name
 
+    def __repr__(self) -> str:
+        state = f" on state {self.state.name!r}" if self.state is not None else ""
+        return f"<wallaroo step {self.name!r}{state}>"
+
 
 class Pipeline:
     def __init__(self, name: str, source: Any) -> None:
@@ -136,6 +150,9 @@ class Pipeline:
         self.source = source
         self.steps: List[Step] = []
         self.sinks: List[Any] = []
+
+    def __repr__(self) -> str:
+        return f"<wallaroo pipeline {self.name!r}: {len(self.steps)} step(s), {len(self.sinks)} sink(s)>"
 
 
 class Application:

@@ -1,0 +1,56 @@
+package io.wallaroo.python;
+
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The one polyglot {@link Engine} of the process, shared by every lane's context so Python code
+ * is parsed and JIT-compiled once, and the factory of those contexts.
+ */
+public final class PythonEngine implements AutoCloseable {
+    private final Engine engine;
+    private final List<Path> pythonPath;
+
+    public PythonEngine(List<Path> pythonPath) {
+        this.engine = Engine.newBuilder("python")
+                .option("engine.WarnInterpreterOnly", "false")
+                .build();
+        this.pythonPath = List.copyOf(pythonPath);
+    }
+
+    /** True when Truffle found the Graal compiler: Python code gets JIT-compiled. */
+    public boolean compiling() {
+        return !"Interpreted".equals(engine.getImplementationName());
+    }
+
+    /** One line for start-up: whether compilation is on, and what to do when it is not. */
+    public String compilationStatus() {
+        if (compiling()) {
+            return "GraalPy runtime compilation: on (" + engine.getImplementationName() + " JIT via JVMCI)";
+        }
+        return "WARNING: GraalPy runtime compilation is OFF: Python runs interpreter-only, about 30x slower. "
+                + "Start through scripts/wallaroo on JDK 21+ so the Graal compiler is on the upgrade module path "
+                + "with -XX:+EnableJVMCI.";
+    }
+
+    public Context newContext() {
+        String path = pythonPath.stream().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator));
+        return Context.newBuilder("python")
+                .engine(engine)
+                .allowAllAccess(true)
+                .option("python.PythonPath", path)
+                .option("python.ForceImportSite", "true")
+                .out(System.out)
+                .err(System.err)
+                .build();
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}

@@ -1,0 +1,94 @@
+package io.wallaroo.python;
+
+import io.wallaroo.engine.runtime.FrameBatch;
+import io.wallaroo.engine.runtime.LaneExecutor;
+import io.wallaroo.engine.runtime.LaneOutput;
+import io.wallaroo.engine.runtime.RoutedBatch;
+import io.wallaroo.engine.runtime.StepFailure;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Value;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * One lane's Python: a context holding the application and a {@code wallaroo._runner.LaneRunner}.
+ * Each batch is one call into Python; bytes go in as a latin-1 string (a single copy, decoded to
+ * {@code bytes} inside Python) and come out as Python {@code bytes} copied in bulk.
+ */
+final class PythonLaneExecutor implements LaneExecutor {
+    private static final Logger LOG = LoggerFactory.getLogger("wallaroo.python");
+
+    private final int lane;
+    private final Context context;
+    private final Value frames;
+    private final Value routed;
+
+    PythonLaneExecutor(int lane, Context context, Value runner) {
+        this.lane = lane;
+        this.context = context;
+        this.frames = runner.getMember("frames");
+        this.routed = runner.getMember("routed");
+    }
+
+    @Override
+    public void onFrames(int pipelineId, FrameBatch batch, LaneOutput out) {
+        String data = new String(batch.data(), 0, batch.dataLength(), StandardCharsets.ISO_8859_1);
+        int[] lengths = batch.lengths().length == batch.count() ? batch.lengths() : Arrays.copyOf(batch.lengths(), batch.count());
+        Value result;
+        synchronized (context) {
+            result = frames.execute(pipelineId, data, lengths);
+            deliver(result, out);
+        }
+    }
+
+    @Override
+    public void onRouted(RoutedBatch batch, LaneOutput out) {
+        String data = new String(batch.payload(), StandardCharsets.ISO_8859_1);
+        synchronized (context) {
+            deliver(routed.execute(data), out);
+        }
+    }
+
+    /** Reads {@code (sinks, routes, errors, notices)} as laid out by {@code LaneRunner._take_results}. */
+    private void deliver(Value result, LaneOutput out) {
+        if (result.isNull()) {
+            return;
+        }
+        Value sinks = result.getArrayElement(0);
+        if (!sinks.isNull()) {
+            for (long i = 0, n = sinks.getArraySize(); i < n; i += 3) {
+                out.emit(sinks.getArrayElement(i).asInt(), sinks.getArrayElement(i + 1).as(byte[].class),
+                        sinks.getArrayElement(i + 2).asInt());
+            }
+        }
+        Value routes = result.getArrayElement(1);
+        if (!routes.isNull()) {
+            for (long i = 0, n = routes.getArraySize(); i < n; i += 3) {
+                out.route(routes.getArrayElement(i).asInt(), routes.getArrayElement(i + 1).as(byte[].class),
+                        routes.getArrayElement(i + 2).asInt());
+            }
+        }
+        Value errors = result.getArrayElement(2);
+        if (!errors.isNull()) {
+            for (long i = 0, n = errors.getArraySize(); i < n; i++) {
+                Value e = errors.getArrayElement(i);
+                out.failed(new StepFailure(e.getArrayElement(0).asString(), e.getArrayElement(1).asString(),
+                        e.getArrayElement(2).asString()));
+            }
+        }
+        Value notices = result.getArrayElement(3);
+        if (!notices.isNull()) {
+            for (long i = 0, n = notices.getArraySize(); i < n; i++) {
+                LOG.info("lane {}: {}", lane, notices.getArrayElement(i).asString());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        context.close(true);
+    }
+}

@@ -1,0 +1,170 @@
+package io.wallaroo.python.cli;
+
+import io.wallaroo.engine.connector.Connectors;
+import io.wallaroo.engine.runtime.EngineSettings;
+import io.wallaroo.engine.runtime.StreamEngine;
+import io.wallaroo.engine.topology.Pipeline;
+import io.wallaroo.python.ApplicationLoadException;
+import io.wallaroo.python.LoadedApplication;
+import io.wallaroo.python.PythonEngine;
+import io.wallaroo.python.PythonLaneExecutorFactory;
+import io.wallaroo.python.WallarooPackage;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs a Wallaroo Python application, taking Machida's command line. Every argument is also
+ * handed unchanged to the application's {@code application_setup(args)}, so applications parse
+ * their own flags; flags this engine does not act on are accepted and reported once.
+ */
+@Command(name = "wallaroo", mixinStandardHelpOptions = true, version = "wallaroo-jvm 0.1.0",
+        sortOptions = false, usageHelpWidth = 110,
+        description = {"Runs a Wallaroo Python application (Machida-compatible flags) on the JVM with GraalPy.",
+                "All arguments, including ones not listed here, are passed to application_setup(args)."})
+public final class WallarooCommand implements Callable<Integer> {
+
+    @Option(names = "--application-module", required = true, paramLabel = "NAME",
+            description = "Python module defining application_setup(args); found in the current directory or on PYTHONPATH.")
+    String module;
+
+    @Option(names = {"--in", "-i"}, paramLabel = "HOST:PORT[,...]", description = "Input addresses (read by the application's tcp_parse_input_addrs).")
+    String in;
+
+    @Option(names = {"--out", "-o"}, paramLabel = "HOST:PORT[,...]", description = "Output addresses (read by the application's tcp_parse_output_addrs).")
+    String out;
+
+    @Option(names = {"--lanes", "--ponythreads"}, paramLabel = "N",
+            description = "Parallel Python lanes, one GraalPy context and thread each (default: one per core). "
+                    + "--ponythreads is Machida's spelling.")
+    Integer lanes;
+
+    @Option(names = "--max-frame-bytes", paramLabel = "BYTES", defaultValue = "16777216",
+            description = "Largest accepted input message; a connection sending a larger frame is closed (default: ${DEFAULT-VALUE}).")
+    int maxFrameBytes;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "512",
+            description = "Most messages handed to Python in one call (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "Accepted for Machida compatibility; not used yet.")
+    String metrics;
+    @Option(names = "--control", paramLabel = "HOST:PORT", description = "Accepted for Machida compatibility; not used yet.")
+    String control;
+    @Option(names = "--data", paramLabel = "HOST:PORT", description = "Accepted for Machida compatibility; not used yet.")
+    String data;
+    @Option(names = "--external", paramLabel = "HOST:PORT", description = "Accepted for Machida compatibility; not used yet.")
+    String external;
+    @Option(names = {"--name", "--worker-name", "-n"}, paramLabel = "NAME", description = "Worker name (used in logs).")
+    String workerName;
+    @Option(names = "--cluster-initializer", description = "Accepted for Machida compatibility; this engine runs one process.")
+    boolean clusterInitializer;
+    @Option(names = "--worker-count", paramLabel = "N", description = "Accepted for Machida compatibility; not used yet.")
+    String workerCount;
+    @Option(names = "--resilience-dir", paramLabel = "DIR", description = "Accepted for Machida compatibility; not used yet.")
+    String resilienceDir;
+
+    @CommandLine.Unmatched
+    List<String> unmatched = new ArrayList<>();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private List<String> rawArgs = List.of();
+
+    public static void main(String[] args) {
+        WallarooCommand command = new WallarooCommand();
+        command.rawArgs = List.of(args);
+        CommandLine cli = new CommandLine(command).setUnmatchedArgumentsAllowed(true)
+                .setUnmatchedOptionsArePositionalParams(false);
+        System.exit(cli.execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        reportIgnoredFlags();
+        List<Path> pythonPath = new ArrayList<>();
+        pythonPath.add(WallarooPackage.locate());
+        pythonPath.add(Path.of("").toAbsolutePath());
+        String env = System.getenv("PYTHONPATH");
+        if (env != null) {
+            for (String entry : env.split(File.pathSeparator)) {
+                if (!entry.isBlank()) {
+                    pythonPath.add(Path.of(entry).toAbsolutePath());
+                }
+            }
+        }
+        PythonEngine python = new PythonEngine(pythonPath);
+        System.out.println(python.compilationStatus());
+        int laneCount = lanes != null ? lanes : Runtime.getRuntime().availableProcessors();
+        if (laneCount < 1) {
+            System.err.println("--lanes must be at least 1");
+            return 2;
+        }
+        LoadedApplication app;
+        try {
+            app = LoadedApplication.load(python.newContext(), module, rawArgs);
+        } catch (ApplicationLoadException e) {
+            if (!e.pythonTraceback().isEmpty()) {
+                System.err.print(e.pythonTraceback());
+            }
+            System.err.println("error: " + e.getMessage());
+            return 1;
+        }
+        EngineSettings settings = EngineSettings.defaults(laneCount)
+                .withMaxFrameBytes(maxFrameBytes).withBatchMessages(batchSize);
+        StreamEngine engine = new StreamEngine(app.model(),
+                new PythonLaneExecutorFactory(python, app, module, rawArgs), new Connectors(), settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            engine.close();
+            System.out.println("wallaroo: stopped; counters " + engine.metrics().snapshot());
+            stopped.countDown();
+        }, "wallaroo-shutdown"));
+        try {
+            engine.start();
+        } catch (ApplicationLoadException e) {
+            if (!e.pythonTraceback().isEmpty()) {
+                System.err.print(e.pythonTraceback());
+            }
+            System.err.println("error: " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            System.err.println("error: cannot start application '" + app.model().name() + "': " + e.getMessage());
+            return 1;
+        }
+        List<String> names = app.model().pipelines().stream().map(Pipeline::name).toList();
+        System.out.println("wallaroo: ready: application '" + app.model().name() + "' with " + laneCount
+                + " lane(s), pipelines " + names);
+        stopped.await();
+        return 0;
+    }
+
+    private void reportIgnoredFlags() {
+        Set<String> ignored = new LinkedHashSet<>();
+        if (metrics != null) ignored.add("--metrics");
+        if (control != null) ignored.add("--control");
+        if (data != null) ignored.add("--data");
+        if (external != null) ignored.add("--external");
+        if (clusterInitializer) ignored.add("--cluster-initializer");
+        if (workerCount != null) ignored.add("--worker-count");
+        if (resilienceDir != null) ignored.add("--resilience-dir");
+        for (String arg : unmatched) {
+            if (arg.startsWith("--pony")) {
+                ignored.add(arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg);
+            }
+        }
+        if (!ignored.isEmpty()) {
+            System.out.println("wallaroo: accepted but not used by this engine yet: " + String.join(", ", ignored));
+        }
+    }
+}

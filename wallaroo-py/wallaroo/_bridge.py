@@ -1,0 +1,133 @@
+"""What the engine's Java bridge calls inside each GraalPy context.
+
+Loading reports failures as data (a kind, one line saying what to fix, and the Python
+traceback) rather than raising, so the launcher can print them plainly and exit.
+``describe`` turns the model into dicts and lists of plain values that Java reads directly.
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+import traceback
+from typing import Any, Dict, List, Optional
+
+from wallaroo._runner import LaneRunner
+from wallaroo.errors import WallarooParameterError
+from wallaroo.model import Application
+
+
+class LoadResult:
+    def __init__(self, app: Any = None, module: Any = None, kind: str = "ok", message: str = "",
+                 trace: str = "") -> None:
+        self.app = app
+        self.module = module
+        self.kind = kind
+        self.message = message
+        self.trace = trace
+
+
+def load(module_name: str, args: List[str]) -> LoadResult:
+    """Imports the application module and calls ``application_setup(list(args))``."""
+    # An embedded interpreter has an empty sys.argv; argparse (used by most apps) needs argv[0].
+    sys.argv = [module_name] + [str(a) for a in args]
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as e:
+        if e.name == module_name or (e.name and module_name.startswith(e.name + ".")):
+            return LoadResult(kind="module-not-found", trace=traceback.format_exc(), message=(
+                f"cannot find application module '{module_name}': put {module_name}.py in the current "
+                f"directory or in a directory listed in PYTHONPATH, and pass --application-module without '.py'"))
+        return LoadResult(kind="import-failed", trace=traceback.format_exc(), message=(
+            f"application module '{module_name}' imports '{e.name}', which cannot be found: install it or "
+            f"add its directory to PYTHONPATH"))
+    except BaseException as e:  # noqa: B902 - any failure while importing user code is reported
+        return LoadResult(kind="import-failed", trace=traceback.format_exc(), message=(
+            f"importing application module '{module_name}' raised {type(e).__name__}; fix the error in the "
+            f"traceback above"))
+    setup = getattr(module, "application_setup", None)
+    if not callable(setup):
+        return LoadResult(kind="no-setup", message=(
+            f"module '{module_name}' ({getattr(module, '__file__', '?')}) has no application_setup(args) function; "
+            f"define one that returns wallaroo.ApplicationBuilder(...).build()"))
+    try:
+        app = setup([str(a) for a in args])
+    except WallarooParameterError as e:
+        return LoadResult(kind="invalid-topology", trace=traceback.format_exc(), message=str(e))
+    except BaseException as e:  # noqa: B902
+        return LoadResult(kind="setup-failed", trace=traceback.format_exc(), message=(
+            f"application_setup(args) in '{module_name}' raised {type(e).__name__}: {e}; fix the error in the "
+            f"traceback above"))
+    if not isinstance(app, Application):
+        return LoadResult(kind="not-a-topology", message=(
+            f"application_setup(args) in '{module_name}' returned {type(app).__name__}, not an application; "
+            f"end it with 'return ab.build()' where ab is a wallaroo.ApplicationBuilder"))
+    return LoadResult(app=app, module=module)
+
+
+def describe(app: Application) -> Dict[str, Any]:
+    """The application as plain dicts, lists, strings and ints."""
+    states: Dict[str, Dict[str, Any]] = {}
+    pipelines = []
+    for pipeline in app.pipelines:
+        steps = []
+        for step in pipeline.steps:
+            spec = step.state
+            steps.append({"name": step.computation.name, "multi": bool(step.computation.multi),
+                          "parallel": bool(step.parallel), "state": spec.name if spec else None})
+            if spec is not None and spec.name not in states:
+                states[spec.name] = {
+                    "name": spec.name, "factory": spec.factory_name,
+                    "partition": spec.partition.name if spec.partition is not None else None,
+                    "u64": bool(spec.u64), "keys": len(spec.keys) if spec.keys is not None else -1}
+        pipelines.append({"name": pipeline.name, "source": _source(pipeline.source),
+                          "steps": steps, "sinks": [_sink(s) for s in pipeline.sinks]})
+    return {"name": app.name, "pipelines": pipelines, "states": list(states.values())}
+
+
+def _source(config: Any) -> Dict[str, Any]:
+    kind = config.kind
+    out: Dict[str, Any] = {"kind": kind}
+    decoder = config.decoder
+    if kind == "kafka":
+        out.update(topic=config.topic, brokers=[f"{h}:{p}" for h, p in config.brokers],
+                   log_level=str(config.log_level), group_id=getattr(config, "group_id", None))
+        return out
+    out.update(host=str(config.host), port=int(config.port))
+    if kind == "tcp":
+        length_fmt = decoder.length_fmt
+        if length_fmt is None and decoder.payload_length is not None:
+            length_fmt = _infer_length_fmt(decoder.header_length, decoder.payload_length)
+        out.update(header_length=int(decoder.header_length or 4), length_fmt=length_fmt)
+    return out
+
+
+def _infer_length_fmt(header_length: Optional[int], payload_length: Any) -> Optional[str]:
+    try:
+        from wallaroo._framing import infer_length_fmt
+    except ImportError:
+        return None
+    return infer_length_fmt(header_length, payload_length)
+
+
+def _sink(config: Any) -> Dict[str, Any]:
+    kind = config.kind
+    if kind == "kafka":
+        return {"kind": kind, "topic": config.topic, "brokers": [f"{h}:{p}" for h, p in config.brokers],
+                "log_level": str(config.log_level), "max_produce_buffer_ms": int(config.max_produce_buffer_ms),
+                "max_message_size": int(config.max_message_size)}
+    return {"kind": kind, "host": str(config.host), "port": int(config.port)}
+
+
+def payload_length_of(app: Application, pipeline: int) -> Any:
+    """The classic decoder's ``payload_length`` function, for framing the engine cannot infer."""
+    return app.pipelines[pipeline].source.decoder.payload_length
+
+
+def make_runner(result: LoadResult, lane: int, lanes: int, sink_formats: List[str]) -> LaneRunner:
+    """A runner for one lane, using the module's own ``serialize``/``deserialize`` when it has them."""
+    module = result.module
+    serialize = getattr(module, "serialize", None)
+    deserialize = getattr(module, "deserialize", None)
+    if not (callable(serialize) and callable(deserialize)):
+        serialize = deserialize = None
+    return LaneRunner(result.app, lane, lanes, list(sink_formats), serialize, deserialize)
