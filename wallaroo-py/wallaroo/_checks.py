@@ -47,3 +47,15 @@ def check_callable(fn: Any, nargs: int, subject: str, params: str, fname: Option
         raise WallarooParameterError(
             f"{subject}: {describe(fn)}{sig} cannot be called with {nargs} positional argument{plural}; "
             f"it must look like def {fname}({params})") from None
+
+
+def binds(fn: Any, nargs: int) -> bool:
+    """Whether ``fn`` could be called with ``nargs`` positional arguments (True when unknown)."""
+    sig = _signature(fn)
+    if sig is None:
+        return True
+    try:
+        sig.bind(*range(nargs))
+    except TypeError:
+        return False
+    return True

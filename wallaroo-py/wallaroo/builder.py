@@ -227,11 +227,11 @@ def _check_states(pipelines: List[Pipeline]) -> None:
     """One state name must mean one thing wherever it is used."""
     seen: Dict[str, Tuple[StateSpec, str]] = {}
     for pipeline in pipelines:
-        for step in pipeline.steps:
+        for number, step in enumerate(pipeline.steps, 1):
             spec = step.state
             if spec is None:
                 continue
-            where = f"step {step.name!r} of pipeline {pipeline.name!r}"
+            where = f"step {number} ({step.name!r}) of pipeline {pipeline.name!r}"
             if spec.name not in seen:
                 seen[spec.name] = (spec, where)
                 continue

@@ -19,7 +19,7 @@ from __future__ import annotations
 import inspect
 from typing import Any, Callable, Optional, Tuple
 
-from wallaroo._checks import check_callable, describe
+from wallaroo._checks import binds, check_callable, describe
 from wallaroo._framing import infer_length_fmt
 from wallaroo.errors import WallarooParameterError
 from wallaroo.model import Computation, Decoder, Encoder, Partition, StateComputation
@@ -54,6 +54,19 @@ def _name_of(inst: Any, what: str) -> str:
     return name
 
 
+def _is_user_object(obj: Any) -> bool:
+    """True for an instance or class that could be a classic object. Functions and built-in
+    values are not: a str has a ``partition`` method, but it is no partition object."""
+    if obj is None or inspect.isroutine(obj):
+        return False
+    cls = obj if inspect.isclass(obj) else type(obj)
+    return cls.__module__ != "builtins"
+
+
+def _shown(obj: Any) -> str:
+    return describe(obj) if inspect.isroutine(obj) else repr(obj)
+
+
 def _plain_function_hint(obj: Any, decorator: str) -> str:
     if inspect.isfunction(obj) or inspect.isbuiltin(obj):
         return f"; {describe(obj)} is a plain function: put @wallaroo.{decorator} above its def"
@@ -68,14 +81,15 @@ def as_computation(obj: Any, what: str) -> Computation:
             f"to_state_partition(...), or decorate it with @wallaroo.computation if it needs no state")
     if isinstance(obj, Computation):
         return obj
-    if not isinstance(obj, (Partition, Decoder, Encoder)) and not inspect.isroutine(obj):
+    if _is_user_object(obj) and not isinstance(obj, (Partition, Decoder, Encoder)):
         inst = _instance(obj, what)
         for method, multi in (("compute_multi", True), ("compute", False)):
             fn = getattr(inst, method, None)
             if fn is not None:
                 name = _name_of(inst, what)
-                _check_method(fn, 1, what, inst, method, "(self, data)",
-                              "; a compute(data, state) belongs to a state computation: use to_stateful")
+                hint = "; a compute(data, state) belongs to a state computation: use to_stateful" \
+                    if binds(fn, 2) else ""
+                _check_method(fn, 1, what, method, "(self, data)", hint)
                 return Computation(name, fn, multi=multi)
     raise WallarooParameterError(
         f"{what} needs a function decorated with @wallaroo.computation(name=...) or "
@@ -92,14 +106,15 @@ def as_state_computation(obj: Any, what: str) -> StateComputation:
             f"{what}: {obj.name!r} is a stateless computation; decorate it with "
             f"@wallaroo.state_computation(name=...) and give it a (data, state) signature, or add it "
             f"with to(...)")
-    if not isinstance(obj, (Partition, Decoder, Encoder)) and not inspect.isroutine(obj):
+    if _is_user_object(obj) and not isinstance(obj, (Partition, Decoder, Encoder)):
         inst = _instance(obj, what)
         for method, multi in (("compute_multi", True), ("compute", False)):
             fn = getattr(inst, method, None)
             if fn is not None:
                 name = _name_of(inst, what)
-                _check_method(fn, 2, what, inst, method, "(self, data, state)",
-                              "; a compute(data) without state belongs to a stateless step: use to(...)")
+                hint = "; a compute(data) without state belongs to a stateless step: use to(...)" \
+                    if binds(fn, 1) else ""
+                _check_method(fn, 2, what, method, "(self, data, state)", hint)
                 return StateComputation(name, fn, multi=multi)
     raise WallarooParameterError(
         f"{what} needs a function decorated with @wallaroo.state_computation(name=...) or "
@@ -112,14 +127,14 @@ def as_partition(obj: Any, what: str) -> Partition:
     ``partition(data)``. A plain function is refused so that a forgotten decorator is noticed."""
     if isinstance(obj, Partition):
         return obj
-    if not inspect.isroutine(obj) and obj is not None:
+    if _is_user_object(obj) and not isinstance(obj, (Computation, Decoder, Encoder)):
         inst = _instance(obj, what)
         fn = getattr(inst, "partition", None)
         if fn is not None:
-            _check_method(fn, 1, what, inst, "partition", "(self, data)")
+            _check_method(fn, 1, what, "partition", "(self, data)")
             return Partition(fn, name=type(inst).__name__)
     raise WallarooParameterError(
-        f"{what}: the partition function {obj!r} must be decorated with @wallaroo.partition "
+        f"{what}: the partition function {_shown(obj)} must be decorated with @wallaroo.partition "
         f"(or be an object with partition(data))")
 
 
@@ -132,11 +147,11 @@ def as_decoder(obj: Any, what: str, source_kind: str = "tcp") -> Decoder:
     """
     if isinstance(obj, Decoder):
         return obj
-    if obj is not None and not inspect.isroutine(obj) and not isinstance(obj, (Computation, Partition, Encoder)):
+    if _is_user_object(obj) and not isinstance(obj, (Computation, Partition, Encoder)):
         inst = _instance(obj, what)
         decode = getattr(inst, "decode", None)
         if decode is not None:
-            _check_method(decode, 1, what, inst, "decode", "(self, bs)")
+            _check_method(decode, 1, what, "decode", "(self, bs)")
             header, payload_length = _classic_framing(inst, what, source_kind)
             length_fmt = infer_length_fmt(header, payload_length) if payload_length is not None else None
             return Decoder(decode, header_length=header, length_fmt=length_fmt,
@@ -158,7 +173,7 @@ def _classic_framing(inst: Any, what: str, source_kind: str) -> Tuple[Optional[i
             f"{what}: the classic decoder {cls} needs header_length() and payload_length(bs) as well as "
             f"decode(bs), because a TCP source cuts its byte stream into messages with them")
     if callable(header_fn):
-        _check_method(header_fn, 0, what, inst, "header_length", "(self)")
+        _check_method(header_fn, 0, what, "header_length", "(self)")
         try:
             header = header_fn()
         except Exception as e:
@@ -171,7 +186,7 @@ def _classic_framing(inst: Any, what: str, source_kind: str) -> Tuple[Optional[i
         raise WallarooParameterError(
             f"{what}: {cls}.header_length() must return the header size in bytes, an int from 1 to 8, "
             f"got {header!r}")
-    _check_method(payload_length, 1, what, inst, "payload_length", "(self, bs)")
+    _check_method(payload_length, 1, what, "payload_length", "(self, bs)")
     return header, payload_length
 
 
@@ -182,11 +197,11 @@ def as_encoder(obj: Any, what: str) -> Encoder:
     """An encoder from ``@wallaroo.encoder`` or a classic object with ``encode(data)``."""
     if isinstance(obj, Encoder):
         return obj
-    if obj is not None and not inspect.isroutine(obj) and not isinstance(obj, (Computation, Partition, Decoder)):
+    if _is_user_object(obj) and not isinstance(obj, (Computation, Partition, Decoder)):
         inst = _instance(obj, what)
         encode = getattr(inst, "encode", None)
         if encode is not None:
-            _check_method(encode, 1, what, inst, "encode", "(self, data)")
+            _check_method(encode, 1, what, "encode", "(self, data)")
             return Encoder(encode, name=type(inst).__name__)
     raise WallarooParameterError(
         f"{what} needs an encoder: a function decorated with @wallaroo.encoder, or an object with "
@@ -206,20 +221,21 @@ def as_state_factory(obj: Any, what: str) -> Tuple[Callable[[], Any], str]:
     if inspect.isclass(obj):
         if _is_builder_class(obj):
             builder = _instance(obj, what)
-            _check_method(builder.build, 0, what, builder, "build", "(self)")
+            _check_method(builder.build, 0, what, "build", "(self)")
             return builder.build, _qualified(obj)
         _check_constructor(obj, what)
         return obj, _qualified(obj)
     build = getattr(obj, "build", None)
     if build is not None and callable(build) and not inspect.isroutine(obj):
-        _check_method(build, 0, what, obj, "build", "(self)")
+        _check_method(build, 0, what, "build", "(self)")
         return build, _qualified(type(obj))
     if inspect.isroutine(obj) or callable(obj):
         check_callable(obj, 0, f"{what}: the state factory", "")
         return obj, getattr(obj, "__module__", "?") + "." + describe(obj)
     raise WallarooParameterError(
         f"{what} needs a state class (called with no arguments to make each state entity) or a "
-        f"builder with build(); got {obj!r}")
+        f"builder with build(); got {obj!r}: pass the class {type(obj).__name__} itself rather than "
+        f"an instance")
 
 
 def _qualified(cls: type) -> str:
@@ -247,8 +263,7 @@ def _check_constructor(cls: type, what: str) -> None:
             f"__init__ defaults, or pass a builder object whose build() returns a new state") from None
 
 
-def _check_method(fn: Any, nargs: int, what: str, inst: Any, method: str, expected: str,
-                  hint: str = "") -> None:
+def _check_method(fn: Any, nargs: int, what: str, method: str, expected: str, hint: str = "") -> None:
     """Checks a classic method; ``expected`` is its parameter list as written, self included."""
     try:
         check_callable(fn, nargs, what, expected.strip("()"), method)

@@ -11,13 +11,15 @@ engine. Example::
     assert result.outputs[0][-1] == b"hello => 2\\n"
     assert result.errors == []
 
-``app`` may be an application module (its ``application_setup(args)`` is called), an
-``ApplicationBuilder`` or a built application. Inputs are the payloads a source hands to the
-decoder (bytes; a str is sent as UTF-8); ``decoded=True`` feeds already-decoded messages straight
-to the first step. ``Harness`` keeps state between batches and across pipelines.
+``app`` may be an application module (its ``application_setup(args)`` is called), the
+``application_setup`` function itself, an ``ApplicationBuilder`` or a built application. Inputs
+are the payloads a source hands to the decoder (bytes; a str is sent as UTF-8);
+``decoded=True`` feeds already-decoded messages straight to the first step.
+``Harness`` keeps state between batches and across pipelines.
 """
 from __future__ import annotations
 
+import inspect
 import struct
 from typing import Any, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
 
@@ -77,9 +79,12 @@ def load(app: Any, args: Optional[Sequence[str]] = None) -> Tuple[Application, A
     if isinstance(app, ApplicationBuilder):
         return app.build(), None
     setup = getattr(app, "application_setup", None)
+    if setup is None and inspect.isfunction(app):
+        setup, app = app, None  # the application_setup function itself
     if not callable(setup):
         raise TypeError(f"{app!r} is not an application: pass a module with application_setup(args), "
-                        f"an ApplicationBuilder or the Application that build() returned")
+                        f"that function itself, an ApplicationBuilder or the Application that build() "
+                        f"returned")
     built = setup(list(DEFAULT_ARGS if args is None else [str(a) for a in args]))
     if not isinstance(built, Application):
         raise TypeError(f"application_setup(args) returned {type(built).__name__}, not an application; "
