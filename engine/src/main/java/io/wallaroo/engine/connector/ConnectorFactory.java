@@ -1,11 +1,20 @@
 package io.wallaroo.engine.connector;
 
 import io.wallaroo.engine.runtime.EngineSettings;
+import io.wallaroo.engine.runtime.Metrics;
+import io.wallaroo.engine.topology.Application;
 import io.wallaroo.engine.topology.Pipeline;
 import io.wallaroo.engine.topology.SinkSpec;
 
 /** Turns the topology's source and sink descriptions into running connectors. */
 public interface ConnectorFactory {
+    /**
+     * Called once by the engine before it creates any connector, with what connectors may need
+     * beyond their own spec: the application (a Kafka source names its consumer group after it)
+     * and the engine's counters (a Kafka sink counts records it had to drop).
+     */
+    default void prepare(Application application, Metrics metrics) {}
+
     Source source(Pipeline pipeline, EngineSettings settings);
 
     Sink sink(SinkSpec spec, int sinkId, EngineSettings settings);

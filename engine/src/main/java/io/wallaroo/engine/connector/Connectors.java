@@ -1,23 +1,47 @@
 package io.wallaroo.engine.connector;
 
+import io.wallaroo.engine.connector.extension.ExtensionSink;
+import io.wallaroo.engine.connector.extension.ExtensionSource;
+import io.wallaroo.engine.connector.kafka.KafkaGroupIds;
+import io.wallaroo.engine.connector.kafka.KafkaOptions;
+import io.wallaroo.engine.connector.kafka.KafkaSink;
+import io.wallaroo.engine.connector.kafka.KafkaSource;
 import io.wallaroo.engine.connector.tcp.TcpSink;
 import io.wallaroo.engine.connector.tcp.TcpSource;
 import io.wallaroo.engine.runtime.EngineSettings;
+import io.wallaroo.engine.runtime.Metrics;
+import io.wallaroo.engine.topology.Application;
 import io.wallaroo.engine.topology.Pipeline;
 import io.wallaroo.engine.topology.SinkSpec;
 import io.wallaroo.engine.topology.SourceSpec;
 
 /** The connectors this engine ships, chosen by the kind of source or sink spec. */
 public final class Connectors implements ConnectorFactory {
+    private final KafkaOptions kafka;
+    private String applicationName = "wallaroo";
+    private Metrics metrics = new Metrics();
+
+    public Connectors() {
+        this(KafkaOptions.defaults());
+    }
+
+    public Connectors(KafkaOptions kafka) {
+        this.kafka = kafka;
+    }
+
+    @Override
+    public void prepare(Application application, Metrics metrics) {
+        this.applicationName = application.name();
+        this.metrics = metrics;
+    }
 
     @Override
     public Source source(Pipeline pipeline, EngineSettings settings) {
         return switch (pipeline.source()) {
             case SourceSpec.Tcp tcp -> new TcpSource(tcp.host(), tcp.port(), tcp.framing());
-            case SourceSpec.Kafka kafka -> throw new UnsupportedOperationException(
-                    "Kafka sources are not available in this build (pipeline '" + pipeline.name() + "')");
-            case SourceSpec.Extension ext -> throw new UnsupportedOperationException(
-                    "source extensions are not available in this build (pipeline '" + pipeline.name() + "')");
+            case SourceSpec.Kafka k -> new KafkaSource(k, pipeline.name(),
+                    k.groupId() != null ? k.groupId() : KafkaGroupIds.defaultFor(applicationName, pipeline.name()), kafka);
+            case SourceSpec.Extension ext -> new ExtensionSource(ext.host(), ext.port(), pipeline.name());
         };
     }
 
@@ -25,8 +49,8 @@ public final class Connectors implements ConnectorFactory {
     public Sink sink(SinkSpec spec, int sinkId, EngineSettings settings) {
         return switch (spec) {
             case SinkSpec.Tcp tcp -> new TcpSink(tcp.host(), tcp.port(), settings.sinkBufferBytes());
-            case SinkSpec.Kafka kafka -> throw new UnsupportedOperationException("Kafka sinks are not available in this build");
-            case SinkSpec.Extension ext -> throw new UnsupportedOperationException("sink extensions are not available in this build");
+            case SinkSpec.Kafka k -> new KafkaSink(k, sinkId, settings.sinkBufferBytes(), kafka, metrics);
+            case SinkSpec.Extension ext -> new ExtensionSink(ext.host(), ext.port(), settings.sinkBufferBytes(), sinkId);
         };
     }
 }

@@ -60,8 +60,10 @@ final class Lane implements Runnable {
     }
 
     void stop() throws InterruptedException {
-        queue.add(new Stop());
-        thread.join();
+        if (thread != null) { // null when a sink failed to start before the lanes did
+            queue.add(new Stop());
+            thread.join();
+        }
         executor.close();
     }
 

@@ -49,6 +49,7 @@ public final class StreamEngine implements AutoCloseable {
     }
 
     public void start() throws Exception {
+        connectors.prepare(application, metrics);
         startLanes();
         List<SinkSpec> sinkSpecs = application.allSinks();
         for (int id = 0; id < sinkSpecs.size(); id++) {

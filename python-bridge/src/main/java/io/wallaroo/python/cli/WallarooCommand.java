@@ -1,6 +1,7 @@
 package io.wallaroo.python.cli;
 
 import io.wallaroo.engine.connector.Connectors;
+import io.wallaroo.engine.connector.kafka.KafkaOptions;
 import io.wallaroo.engine.runtime.EngineSettings;
 import io.wallaroo.engine.runtime.StreamEngine;
 import io.wallaroo.engine.topology.Pipeline;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Option;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,6 +57,11 @@ public final class WallarooCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "512",
             description = "Most messages handed to Python in one call (default: ${DEFAULT-VALUE}).")
     int batchSize;
+
+    @Option(names = "--kafka-startup-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "How long Kafka sources and sinks wait for their brokers at start before the engine gives up "
+                    + "with an error naming them (default: ${DEFAULT-VALUE}).")
+    int kafkaStartupSeconds;
 
     @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "Accepted for Machida compatibility; not used yet.")
     String metrics;
@@ -123,7 +130,8 @@ public final class WallarooCommand implements Callable<Integer> {
         EngineSettings settings = EngineSettings.defaults(laneCount)
                 .withMaxFrameBytes(maxFrameBytes).withBatchMessages(batchSize);
         StreamEngine engine = new StreamEngine(app.model(),
-                new PythonLaneExecutorFactory(python, app, module, rawArgs), new Connectors(), settings);
+                new PythonLaneExecutorFactory(python, app, module, rawArgs),
+                new Connectors(KafkaOptions.defaults().withStartupTimeout(Duration.ofSeconds(kafkaStartupSeconds))), settings);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             engine.close();

@@ -29,6 +29,7 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter {
     private final FrameBatchBuilder batch;
     private ByteBuf cumulation;
     private boolean failed;
+    private boolean closing;
 
     FrameDecoder(Framing framing, int maxFrameBytes, int batchMessages, Inlet inlet) {
         this.framing = framing;
@@ -74,9 +75,29 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter {
             cumulation.readBytes(batch.buffer(), at, n);
             if (batch.count() >= batchMessages) {
                 flush();
+                if (!closing && !ctx.channel().config().isAutoRead()) {
+                    return; // paused: the rest stays buffered until the runtime resumes this input
+                }
             }
         }
     }
+
+    /** The runtime resumed this input: cut what was left buffered while it was paused. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == RESUMED) {
+            if (!failed && cumulation != null) {
+                cutFrames(ctx);
+                flush();
+                cumulation.discardSomeReadBytes();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    /** Fired into the channel's pipeline when reading is turned back on. */
+    static final Object RESUMED = new Object();
 
     private void reject(ChannelHandlerContext ctx, long length) {
         failed = true;
@@ -102,6 +123,10 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (!failed && cumulation != null) {
+            closing = true; // deliver every complete frame, even if the input was paused
+            cutFrames(ctx);
+        }
         if (!failed && cumulation != null && cumulation.isReadable()) {
             LOG.warn("input connection from {} closed in the middle of a frame ({} bytes of it dropped)",
                     ctx.channel().remoteAddress(), cumulation.readableBytes());

@@ -46,7 +46,10 @@ public final class TcpSource implements Source {
                         connections.add(ch);
                         Inlet inlet = context.openInlet("tcp connection " + ch.remoteAddress(), new FlowControl() {
                             @Override public void pause() { ch.config().setAutoRead(false); }
-                            @Override public void resume() { ch.config().setAutoRead(true); }
+                            @Override public void resume() {
+                                ch.config().setAutoRead(true);
+                                ch.pipeline().fireUserEventTriggered(FrameDecoder.RESUMED);
+                            }
                         });
                         ch.pipeline().addLast(new FrameDecoder(framing, maxFrame, batch, inlet));
                     }

@@ -1,0 +1,96 @@
+package io.wallaroo.engine.connector.extension;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.wallaroo.engine.connector.Source;
+import io.wallaroo.engine.connector.SourceContext;
+import io.wallaroo.engine.connector.tcp.NettyLoops;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The server that source scripts ({@code wallaroo.experimental.SourceExtension}) connect to, for
+ * one pipeline; see {@link ExtensionProtocol} for the wire format.
+ *
+ * <p>Order and duplicates are handled per (stream name, partition), across connections, for the
+ * life of the engine: a partition's messages reach the pipeline in the order they were written,
+ * also when a script reconnects (see {@link StreamInlets}), and a message whose sequence is not
+ * greater than the last one accepted for its partition is dropped (see {@link SequenceTracker}).
+ * Partitions of one stream may be processed in parallel on different lanes.
+ *
+ * <p>Back-pressure works as for TCP sources: when lanes fall behind the engine stops reading, the
+ * script's socket buffer fills, and its {@code write} blocks.
+ */
+public final class ExtensionSource implements Source {
+    private final String host;
+    private final int port;
+    private final String pipelineName;
+    private final SequenceTracker sequences = new SequenceTracker();
+    private final ConcurrentHashMap<String, StreamInlets> streams = new ConcurrentHashMap<>();
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private Channel server;
+
+    public ExtensionSource(String host, int port, String pipelineName) {
+        this.host = host;
+        this.port = port;
+        this.pipelineName = pipelineName;
+    }
+
+    @Override
+    public void start(SourceContext context) throws Exception {
+        String name = "source extension of pipeline '" + pipelineName + "'";
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(NettyLoops.shared())
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
+                        ch.pipeline().addLast(new SourceScriptConnection(
+                                stream -> streams.computeIfAbsent(stream, s -> new StreamInlets(context,
+                                        "stream '" + s + "' of " + name, context.settings().lanes())),
+                                sequences, name, context.settings()));
+                    }
+                });
+        try {
+            server = bootstrap.bind(host, port).sync().channel();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot listen for source scripts on " + host + ":" + port + " ("
+                    + e.getMessage() + "); is another process using that port? Give SourceExtensionConfig a free one", e);
+        }
+    }
+
+    /** The port actually bound (useful when the topology asked for port 0). */
+    public int boundPort() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** The highest sequence accepted for a stream name and partition, -1 if none; for tests. */
+    long highestSequence(String stream, String partition) {
+        return sequences.highest(stream, partition);
+    }
+
+    @Override
+    public String describe() {
+        return "source extension " + host + ":" + (server == null ? port : boundPort());
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+        connections.close().syncUninterruptibly();
+        streams.values().forEach(StreamInlets::close);
+    }
+}
