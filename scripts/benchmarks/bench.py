@@ -253,6 +253,7 @@ def main():
     parser.add_argument("--measure-seconds", type=float, default=10.0, help="length of the ceiling measurement")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--no-ceiling", action="store_true")
+    parser.add_argument("--no-crossing", action="store_true", help="skip the lane-crossing micro-benchmark")
     args = parser.parse_args()
 
     warm = corpus.lines(20000, seed=3)
@@ -260,6 +261,14 @@ def main():
     wc_dir = os.path.join(ROOT, "examples", "word_count")
     results = {"benchmark": "word_count", "time": time.strftime("%Y-%m-%dT%H:%M:%S"), "cores": os.cpu_count(),
                "lines": args.lines, "connections": args.connections, "runs": []}
+
+    if not args.no_crossing:
+        out = subprocess.run([os.path.join(ROOT, "scripts", "graalpy"), os.path.join(HERE, "crossing.py"),
+                              str(args.warmup_seconds / 2), str(args.measure_seconds / 2)],
+                             capture_output=True, text=True, check=True)
+        results["crossing"] = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"lane crossing: plain str {results['crossing']['plain_str_ns_per_message']} ns/message, "
+              f"small user object {results['crossing']['user_object_ns_per_message']} ns/message", flush=True)
 
     if not args.no_ceiling:
         out = subprocess.run([os.path.join(ROOT, "scripts", "graalpy"), os.path.join(HERE, "ceiling.py"),

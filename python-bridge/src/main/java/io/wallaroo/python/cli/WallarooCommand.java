@@ -71,7 +71,7 @@ public final class WallarooCommand implements Callable<Integer> {
     String data;
     @Option(names = "--external", paramLabel = "HOST:PORT", description = "Accepted for Machida compatibility; not used yet.")
     String external;
-    @Option(names = {"--name", "--worker-name", "-n"}, paramLabel = "NAME", description = "Worker name (used in logs).")
+    @Option(names = {"--name", "--worker-name", "-n"}, paramLabel = "NAME", description = "Worker name, shown in the start-up line.")
     String workerName;
     @Option(names = "--cluster-initializer", description = "Accepted for Machida compatibility; this engine runs one process.")
     boolean clusterInitializer;
@@ -151,7 +151,8 @@ public final class WallarooCommand implements Callable<Integer> {
             return 1;
         }
         List<String> names = app.model().pipelines().stream().map(Pipeline::name).toList();
-        System.out.println("wallaroo: ready: application '" + app.model().name() + "' with " + laneCount
+        String worker = workerName == null ? "" : " (worker " + workerName + ")";
+        System.out.println("wallaroo: ready" + worker + ": application '" + app.model().name() + "' with " + laneCount
                 + " lane(s), pipelines " + names);
         stopped.await();
         return 0;

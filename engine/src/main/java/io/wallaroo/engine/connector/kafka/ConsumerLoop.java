@@ -34,6 +34,8 @@ final class ConsumerLoop implements Runnable {
     private static final Duration POLL = Duration.ofMillis(100);
     private static final long COMMIT_EVERY_NANOS = 100_000_000L;
     private static final long DISCOVER_EVERY_NANOS = 10_000_000_000L;
+    /** A commit whose callback has not come after this long is taken as lost (insurance; the client times requests out). */
+    private static final long COMMIT_GIVE_UP_NANOS = 60_000_000_000L;
     private static final byte[] EMPTY = new byte[0];
 
     /** One partition as the runtime sees it: an inlet, its offsets in flight, its pause request. */
@@ -128,7 +130,7 @@ final class ConsumerLoop implements Runnable {
 
     private void step() {
         applyFlowControl();
-        commitSafeOffsets(false);
+        commitSafeOffsets();
         discoverPartitions();
         ConsumerRecords<byte[], byte[]> records;
         try {
@@ -197,8 +199,12 @@ final class ConsumerLoop implements Runnable {
      * Commits every partition's safe offset that moved since the broker last accepted one. One
      * asynchronous commit at a time: a failed one (broker away) is simply retried by the next.
      */
-    private void commitSafeOffsets(boolean now) {
-        if (commitInFlight || (!now && System.nanoTime() - lastCommit < COMMIT_EVERY_NANOS)) {
+    private void commitSafeOffsets() {
+        long sinceLast = System.nanoTime() - lastCommit;
+        if (commitInFlight && sinceLast > COMMIT_GIVE_UP_NANOS) {
+            commitInFlight = false;
+        }
+        if (commitInFlight || sinceLast < COMMIT_EVERY_NANOS) {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = safeOffsetsToCommit();
@@ -264,7 +270,7 @@ final class ConsumerLoop implements Runnable {
         long deadline = System.nanoTime() + closeTimeout.toNanos();
         while (System.nanoTime() < deadline && inputs.values().stream().anyMatch(in -> in.offsets.inFlight() > 0)) {
             try {
-                commitSafeOffsets(false);
+                commitSafeOffsets();
                 consumer.poll(Duration.ofMillis(50)); // runs commit callbacks; paused, so it fetches nothing
             } catch (WakeupException e) {
                 // a second stop(); keep finishing
