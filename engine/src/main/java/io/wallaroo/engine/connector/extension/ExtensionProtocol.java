@@ -35,9 +35,10 @@ import java.nio.charset.StandardCharsets;
  * sequence is dropped when its sequence is not greater than the last one the engine accepted for
  * the same (stream name, partition) of this source; the engine remembers those for as long as it
  * runs, across connections, so a script that restarts and resends is deduplicated. Messages
- * without a sequence are always taken. One connection's messages reach the pipeline in the order
- * they were written. A frame the engine cannot parse closes that connection only, with the reason
- * logged and sent in an ERROR frame.
+ * without a sequence are always taken. A partition's messages reach the pipeline in the order
+ * they were written, also across reconnections (messages without a partition count as one
+ * partition); different partitions may be processed in parallel. A frame the engine cannot parse
+ * closes that connection only, with the reason logged and sent in an ERROR frame.
  *
  * <p>Sinks: see {@link ExtensionSink} for how output is shared among several connected scripts
  * and resent when a script goes away before acknowledging it.

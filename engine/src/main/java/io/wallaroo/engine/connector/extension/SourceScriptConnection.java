@@ -38,6 +38,10 @@ final class SourceScriptConnection extends ChannelInboundHandlerAdapter {
     private long accepted;
     private long duplicates;
     private boolean finished;   // said BYE, or broke the protocol: ignore anything after
+    private boolean batchFull;  // the last message filled a batch, which was handed over
+
+    /** Fired into the channel's pipeline when the runtime resumes reading (see {@link StreamInlets}). */
+    static final Object RESUMED = new Object();
 
     SourceScriptConnection(Function<String, StreamInlets> streams, SequenceTracker sequences, String sourceName,
                            EngineSettings settings) {
@@ -63,15 +67,42 @@ final class SourceScriptConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         frames.add(ctx.alloc(), in);
+        cutFrames(ctx, false);
+    }
+
+    /**
+     * Handles the complete frames buffered so far. While the runtime has this input paused it stops
+     * after a full batch and leaves the rest buffered, so a read that brought many small messages
+     * does not push them all into lanes that asked for a pause; {@link #RESUMED} continues.
+     */
+    private void cutFrames(ChannelHandlerContext ctx, boolean evenIfPaused) {
         try {
             ByteBuf frame;
             while (!finished && (frame = frames.next()) != null) {
                 handle(ctx, frame);
+                if (batchFull) {
+                    batchFull = false;
+                    if (!evenIfPaused && !ctx.channel().config().isAutoRead()) {
+                        break;
+                    }
+                }
             }
         } catch (ProtocolException e) {
             fail(ctx, e.getMessage());
         }
         frames.compact();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == RESUMED) {
+            if (!finished) {
+                cutFrames(ctx, false);
+                deliver();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     private void handle(ChannelHandlerContext ctx, ByteBuf frame) throws ProtocolException {
@@ -142,6 +173,7 @@ final class SourceScriptConnection extends ChannelInboundHandlerAdapter {
         accepted++;
         if (batch.count() >= batchMessages) {
             stream.inlet(group).deliver(batch.take(Completion.NONE));
+            batchFull = true;
         }
     }
 
@@ -183,6 +215,9 @@ final class SourceScriptConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (!finished) {
+            cutFrames(ctx, true); // every complete frame counts, even if the input was paused
+        }
         if (!finished) {
             int partial = frames.pendingBytes();
             LOG.warn("{}: {} disconnected without saying bye after {} messages{}{}; a restarted script may resend:"

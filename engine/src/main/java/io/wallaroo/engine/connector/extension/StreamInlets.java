@@ -71,6 +71,10 @@ final class StreamInlets {
         paused = pause;
         for (Channel channel : channels) {
             channel.config().setAutoRead(!pause);
+            if (!pause) {
+                // Frames left buffered while paused are cut now, on the channel's own thread.
+                channel.eventLoop().execute(() -> channel.pipeline().fireUserEventTriggered(SourceScriptConnection.RESUMED));
+            }
         }
     }
 

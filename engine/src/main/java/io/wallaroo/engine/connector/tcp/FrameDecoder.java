@@ -124,7 +124,9 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (!failed && cumulation != null) {
-            closing = true; // deliver every complete frame, even if the input was paused
+            // Deliver every complete frame, even if the input is paused: nothing more can be read,
+            // and what was read is already in memory (at most one socket read beyond the pause).
+            closing = true;
             cutFrames(ctx);
         }
         if (!failed && cumulation != null && cumulation.isReadable()) {

@@ -164,7 +164,12 @@ class TcpConnectorsTest {
                     for (int i = 0; i < total; i++) {
                         out.write(frame("m" + i));
                     }
-                } catch (IOException e) {
+                    out.flush();
+                    // Stay connected: a closing connection hands over all it has already read.
+                    while (receiver.count() < total) {
+                        Thread.sleep(10);
+                    }
+                } catch (IOException | InterruptedException e) {
                     throw new RuntimeException(e);
                 }
             });
@@ -180,8 +185,9 @@ class TcpConnectorsTest {
             sender.join();
             assertEquals(total, receiver.await(total, Duration.ofSeconds(60)).size(), "nothing lost");
             assertTrue(engine.flowGate().pauses() > 0, "inputs were paused");
-            // A paused input delivers at most the batch it is cutting, so the high watermark holds closely.
-            assertTrue(maxQueued <= 2_000 + 100, "queue stayed bounded, max " + maxQueued);
+            // A paused input delivers at most the batch it is cutting and the partial one flushed when
+            // the socket read completes: the high watermark holds to within two batches.
+            assertTrue(maxQueued <= 2_000 + 2 * 100, "queue stayed bounded, max " + maxQueued);
         }
     }
 
