@@ -264,7 +264,7 @@ def main():
 
     if not args.no_crossing:
         out = subprocess.run([os.path.join(ROOT, "scripts", "graalpy"), os.path.join(HERE, "crossing.py"),
-                              str(args.warmup_seconds / 2), str(args.measure_seconds / 2)],
+                              str(args.warmup_seconds / 2), str(args.measure_seconds / 3)],
                              capture_output=True, text=True, check=True)
         results["crossing"] = json.loads(out.stdout.strip().splitlines()[-1])
         print(f"lane crossing: plain str {results['crossing']['plain_str_ns_per_message']} ns/message, "

@@ -1,9 +1,9 @@
 """What it costs a message to cross from one lane to another, measured inside GraalPy.
 
-A crossing is: the sending lane packs its outbox (marshal for plain data; the app's serialize or
-pickle for other objects), the bytes are copied out to Java and into the receiving lane as a
-latin-1 string, and the receiving lane unpacks them. This measures the Python side of that for a
-batch of 512 messages, and the copy through str that stands in for the Java hand-over.
+A crossing is: the sending lane packs its outbox (wallaroo._crossing: joined text for str,
+marshal for other plain data, the app's serialize or pickle for other objects), Java hands the
+packed str to the receiving lane, and that lane unpacks it. This measures the Python side for a
+batch of 512 messages.
 
     scripts/graalpy scripts/benchmarks/crossing.py [WARMUP_SECONDS] [MEASURE_SECONDS]
 """
@@ -11,8 +11,9 @@ import json
 import sys
 import time
 
-from wallaroo._runner import LaneRunner
-from wallaroo.model import Application
+import pickle
+
+from wallaroo._crossing import pack, unpack
 
 
 class Point:
@@ -23,10 +24,12 @@ class Point:
         self.y = y
 
 
-def cost_ns(runner, items, warmup, seconds):
+def cost_ns(values, warmup, seconds):
+    codes = [1] * len(values)
+    keys = ["k%d" % (i % 26) for i in range(len(values))]
+
     def once():
-        blob = runner._pack(items)
-        runner._unpack(blob.decode("latin-1").encode("latin-1"))
+        unpack(pack(codes, keys, values, pickle.dumps), pickle.loads)
 
     until = time.perf_counter() + warmup
     while time.perf_counter() < until:
@@ -37,21 +40,19 @@ def cost_ns(runner, items, warmup, seconds):
         once()
         reps += 1
     elapsed = time.perf_counter() - start
-    return elapsed / (reps * (len(items) // 3)) * 1e9
+    return elapsed / (reps * len(values)) * 1e9
 
 
 def main():
     warmup = float(sys.argv[1]) if len(sys.argv) > 1 else 20.0
     seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 5.0
-    runner = LaneRunner(Application("crossing", []), 0, 2)
-    words = []
-    objects = []
-    for i in range(512):
-        words += [1, "w", "word%d" % i]
-        objects += [1, "p", Point(i, -i)]
+    words = ["word%d" % i for i in range(512)]
+    tuples = [("word%d" % i, i, 1.5) for i in range(512)]
+    objects = [Point(i, -i) for i in range(512)]
     result = {
-        "plain_str_ns_per_message": round(cost_ns(runner, words, warmup, seconds), 1),
-        "user_object_ns_per_message": round(cost_ns(runner, objects, warmup, seconds), 1),
+        "plain_str_ns_per_message": round(cost_ns(words, warmup, seconds), 1),
+        "plain_tuple_ns_per_message": round(cost_ns(tuples, warmup, seconds), 1),
+        "user_object_ns_per_message": round(cost_ns(objects, warmup, seconds), 1),
     }
     print(json.dumps(result))
 

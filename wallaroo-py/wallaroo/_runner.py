@@ -7,26 +7,25 @@ closures, so a message passes from step to step as plain Python calls.
 
 A partitioned state step routes each message to the lane that owns its key. When that is this
 lane the chain simply goes on; otherwise the message is put in the outbox for that lane and
-crosses as bytes: ``marshal`` for plain data (fast), the application's ``serialize`` /
-``deserialize`` or ``pickle`` for anything else.
+crosses packed as ``wallaroo._crossing`` describes (joined text for str, ``marshal`` for other
+plain data, the application's ``serialize``/``deserialize`` or ``pickle`` for anything else).
 
 The same runner backs ``wallaroo.testing``, so tests of an application exercise the engine's
 own semantics.
 """
 from __future__ import annotations
 
-import marshal
 import pickle
 import struct
 import zlib
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
+from wallaroo._crossing import Outbox, unpack
+
 STREAM = "stream"     # sink output: the encoder's bytes end to end (TCP)
 RECORDS = "records"   # sink output: length-prefixed (key, value) records (Kafka, extensions)
 
 _INT32 = struct.Struct(">i")
-_FAST = b"M"   # outbox blob: marshal of a flat [code, key, value, ...] list
-_SLOW = b"S"   # outbox blob: some keys or values needed serialize()/pickle
 
 
 class StepError(Exception):
@@ -75,7 +74,7 @@ class LaneRunner:
         self.notices: List[str] = []
         self._noticed: set = set()
         self.errors: List[Tuple[str, str, str]] = []
-        self.outboxes: List[List[Any]] = [[] for _ in range(lanes)]
+        self.outboxes: List[Outbox] = [Outbox() for _ in range(lanes)]
         sinks = [s for p in app.pipelines for s in p.sinks]
         formats = sink_formats or [RECORDS if getattr(s, "kind", "tcp") != "tcp" else STREAM for s in sinks]
         self.sink_buffers: List[List[bytes]] = [[] for _ in sinks]
@@ -243,9 +242,9 @@ class LaneRunner:
             box = outboxes[owner]
 
             def send(data: Any) -> None:
-                box.append(code)
-                box.append(None)
-                box.append(data)
+                box.codes.append(code)
+                box.keys.append(None)
+                box.values.append(data)
             return send
 
         part, part_name = spec.partition.fn, spec.partition.name
@@ -269,9 +268,9 @@ class LaneRunner:
                 here(key, data)
             else:
                 box = outboxes[dest]
-                box.append(code)
-                box.append(key)
-                box.append(data)
+                box.codes.append(code)
+                box.keys.append(key)
+                box.values.append(data)
         return route
 
     # -- entry points called by the engine (once per batch) ------------------------------------
@@ -306,22 +305,32 @@ class LaneRunner:
                 errors.append((err.step, describe_error(err.error), short_repr(err.data)))
         return self._take_results()
 
-    def routed(self, blob: bytes) -> Any:
-        """Continues messages that another lane routed here (``blob`` as bytes or latin-1 str)."""
-        items = self._unpack(blob.encode("latin-1") if isinstance(blob, str) else blob)
+    def routed(self, packed: str) -> Any:
+        """Continues messages that another lane routed here (as ``Outbox.take`` packed them)."""
+        codes, keys, values = unpack(packed, self.deserialize)
         entries, errors = self._routed_entries, self.errors
-        for i in range(0, len(items), 3):
-            try:
-                entries[items[i]](items[i + 1], items[i + 2])
-            except StepError as err:
-                errors.append((err.step, describe_error(err.error), short_repr(err.data)))
+        if keys is None:
+            keys = [None] * len(values)
+        if type(codes) is int:
+            entry = entries[codes]
+            for key, value in zip(keys, values):
+                try:
+                    entry(key, value)
+                except StepError as err:
+                    errors.append((err.step, describe_error(err.error), short_repr(err.data)))
+        else:
+            for code, key, value in zip(codes, keys, values):
+                try:
+                    entries[code](key, value)
+                except StepError as err:
+                    errors.append((err.step, describe_error(err.error), short_repr(err.data)))
         return self._take_results()
 
     # -- results -------------------------------------------------------------------------------
     def _take_results(self) -> Optional[Tuple[Any, Any, Any, Any]]:
         """``(sinks, routes, errors, notices)`` or None when the batch produced nothing at all.
 
-        sinks: [sink_id, bytes, count, ...]; routes: [lane, blob, count, ...];
+        sinks: [sink_id, bytes, count, ...]; routes: [lane, packed str, count, ...];
         errors: [(step, error, input), ...]; notices: [str, ...]."""
         sinks = None
         for sink_id, buf in enumerate(self.sink_buffers):
@@ -334,13 +343,13 @@ class LaneRunner:
                 buf.clear()
         routes = None
         for lane, box in enumerate(self.outboxes):
-            if box:
+            if box.codes:
                 if routes is None:
                     routes = []
+                count = len(box)
                 routes.append(lane)
-                routes.append(self._pack(box))
-                routes.append(len(box) // 3)
-                box.clear()
+                routes.append(box.take(self.serialize))
+                routes.append(count)
         errors = notices = None
         if self.errors:
             errors = list(self.errors)
@@ -358,69 +367,6 @@ class LaneRunner:
                 return
             self._noticed.add(once)
         self.notices.append(text)
-
-    # -- crossing between lanes ----------------------------------------------------------------
-    def _pack(self, items: List[Any]) -> bytes:
-        # marshal would also accept bytearray, memoryview, array.array and other buffer objects
-        # but turn them into bytes, so only all-plain batches take the fast path.
-        if _all_plain(items):
-            return _FAST + marshal.dumps(items)
-        flags = []
-        out = list(items)
-        for i in range(0, len(items), 3):
-            flag = 0
-            for offset, bit in ((1, 1), (2, 2)):
-                if not _is_plain(items[i + offset]):
-                    out[i + offset] = self.serialize(items[i + offset])
-                    flag |= bit
-            flags.append(flag)
-        return _SLOW + marshal.dumps((out, flags))
-
-    def _unpack(self, blob: bytes) -> List[Any]:
-        kind, body = blob[:1], blob[1:]
-        if kind == _FAST:
-            return marshal.loads(body)
-        items, flags = marshal.loads(body)
-        for n, flag in enumerate(flags):
-            if flag & 1:
-                items[3 * n + 1] = self.deserialize(items[3 * n + 1])
-            if flag & 2:
-                items[3 * n + 2] = self.deserialize(items[3 * n + 2])
-        return items
-
-
-_PLAIN_SCALARS = (type(None), bool, int, float, str, bytes)
-
-
-def _is_plain(value: Any) -> bool:
-    """True for data marshal carries without losing its type."""
-    t = type(value)
-    if t in _PLAIN_SCALARS:
-        return True
-    if t is tuple or t is list:
-        return all(_is_plain(v) for v in value)
-    if t is dict:
-        return all(_is_plain(k) and _is_plain(v) for k, v in value.items())
-    return False
-
-
-_PLAIN_SCALAR_TYPES = frozenset(_PLAIN_SCALARS)
-
-
-def _all_plain(items: List[Any]) -> bool:
-    """``all(map(_is_plain, items))``, unrolled for the common flat cases (about 4x faster)."""
-    scalars = _PLAIN_SCALAR_TYPES
-    for value in items:
-        t = type(value)
-        if t in scalars:
-            continue
-        if t is tuple or t is list:
-            for item in value:
-                if type(item) not in scalars and not _is_plain(item):
-                    return False
-        elif t is not dict or not _is_plain(value):
-            return False
-    return True
 
 
 def _as_bytes(value: Any) -> bytes:

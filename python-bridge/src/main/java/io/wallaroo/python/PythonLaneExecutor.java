@@ -16,7 +16,9 @@ import java.util.Arrays;
 /**
  * One lane's Python: a context holding the application and a {@code wallaroo._runner.LaneRunner}.
  * Each batch is one call into Python; bytes go in as a latin-1 string (a single copy, decoded to
- * {@code bytes} inside Python) and come out as Python {@code bytes} copied in bulk.
+ * {@code bytes} inside Python) and come out as Python {@code bytes} copied in bulk. Messages for
+ * other lanes come out packed as one {@code str} ({@code wallaroo._crossing}), which Java passes
+ * on as a String.
  */
 final class PythonLaneExecutor implements LaneExecutor {
     private static final Logger LOG = LoggerFactory.getLogger("wallaroo.python");
@@ -46,9 +48,8 @@ final class PythonLaneExecutor implements LaneExecutor {
 
     @Override
     public void onRouted(RoutedBatch batch, LaneOutput out) {
-        String data = new String(batch.payload(), StandardCharsets.ISO_8859_1);
         synchronized (context) {
-            deliver(routed.execute(data), out);
+            deliver(routed.execute(batch.payload()), out);
         }
     }
 
@@ -67,7 +68,7 @@ final class PythonLaneExecutor implements LaneExecutor {
         Value routes = result.getArrayElement(1);
         if (!routes.isNull()) {
             for (long i = 0, n = routes.getArraySize(); i < n; i += 3) {
-                out.route(routes.getArrayElement(i).asInt(), routes.getArrayElement(i + 1).as(byte[].class),
+                out.route(routes.getArrayElement(i).asInt(), routes.getArrayElement(i + 1).asString(),
                         routes.getArrayElement(i + 2).asInt());
             }
         }

@@ -117,7 +117,7 @@ final class Lane implements Runnable {
         Completion current;
 
         @Override
-        public void route(int lane, byte[] payload, int messages) {
+        public void route(int lane, Object payload, int messages) {
             metrics.add("routed.messages", messages);
             lanes.get(lane).submitRouted(new RoutedBatch(index, payload, messages, current.retain()));
         }

@@ -5,8 +5,8 @@ package io.wallaroo.engine.runtime;
  * completion tracking to what it is given, so executors deal in bytes only.
  */
 public interface LaneOutput {
-    /** Messages that must continue on {@code lane}, encoded by the executor. */
-    void route(int lane, byte[] payload, int messages);
+    /** Messages that must continue on {@code lane}, packed by the executor as an immutable value. */
+    void route(int lane, Object payload, int messages);
 
     /** Encoded output for sink {@code sinkId} (see {@link io.wallaroo.engine.topology.Application#sinkId}). */
     void emit(int sinkId, byte[] bytes, int messages);

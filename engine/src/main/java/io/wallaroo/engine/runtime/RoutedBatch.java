@@ -1,8 +1,8 @@
 package io.wallaroo.engine.runtime;
 
 /**
- * Messages on their way from one lane to another, as bytes. Lanes may be separate interpreters
- * (or separate processes), so nothing but bytes crosses; only the executors that made the
- * payload know its layout.
+ * Messages on their way from one lane to another. Lanes may be separate interpreters, so what
+ * crosses is an immutable value only the executors that made it understand: the Python bridge
+ * packs a batch into one String; a runner that crosses process boundaries would use bytes.
  */
-public record RoutedBatch(int fromLane, byte[] payload, int messages, Completion completion) {}
+public record RoutedBatch(int fromLane, Object payload, int messages, Completion completion) {}
