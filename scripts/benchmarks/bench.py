@@ -245,10 +245,10 @@ def latency(receiver, in_port, rate, lines, seconds):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lanes", default="1,2", help="comma-separated lane counts to run")
-    parser.add_argument("--lines", type=int, default=200000, help="lines in the measured run")
+    parser.add_argument("--lines", type=int, default=400000, help="lines in the measured run")
     parser.add_argument("--connections", type=int, default=2, help="sender connections")
     parser.add_argument("--latency-seconds", type=float, default=10.0)
-    parser.add_argument("--warmup-seconds", type=float, default=45.0,
+    parser.add_argument("--warmup-seconds", type=float, default=90.0,
                         help="traffic before measuring, so the JIT has compiled the hot code")
     parser.add_argument("--measure-seconds", type=float, default=10.0, help="length of the ceiling measurement")
     parser.add_argument("--no-baseline", action="store_true")
