@@ -1,16 +1,19 @@
-"""Word count benchmark: end to end over loopback TCP, next to the in-process ceiling and a plain
-CPython baseline, all measured in the same run (the machines are noisy: compare ratios).
+"""Benchmarks over loopback TCP, each next to baselines measured in the same run (the machines
+are noisy: compare ratios, not absolute figures).
 
-    scripts/bench [--lanes 1,2] [--lines 200000] [--latency-seconds 10] [--no-baseline] [--no-ceiling]
+    scripts/bench [--workloads word_count,logfiles] [--lanes 1,2] [--lines 400000]
+                  [--warmup-seconds 90] [--latency-seconds 10] [--no-baseline] [--no-ceiling] [--no-crossing]
 
-Prints a table and writes every figure to bench-results/word_count-<time>.json.
+For each workload and lane count: messages/s end to end, latency percentiles at half of that
+rate, and the engine's peak RSS. Next to them: the in-process ceiling (the same Python functions
+in a plain loop inside GraalPy), the lane-scaling ratio, for word count a plain-CPython server
+doing the same work, and what a lane crossing costs. Everything goes to bench-results/*.json.
 """
 import argparse
 import json
 import os
-import re
 import socket
-import statistics
+import struct
 import subprocess
 import sys
 import threading
@@ -20,9 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 
-import corpus  # noqa: E402
-
-MARKER = re.compile(rb"zqmark(\d+) => ")
+from workloads import WORKLOADS  # noqa: E402
 
 
 def free_port():
@@ -32,17 +33,20 @@ def free_port():
 
 
 class Receiver:
-    """Counts output lines and timestamps latency markers, on a thread of its own."""
+    """Counts outputs (newline-terminated lines or 4-byte length-prefixed frames) on a thread of
+    its own, remembering when word-count markers and frames arrived."""
 
-    def __init__(self):
+    def __init__(self, workload):
+        self.workload = workload
         self.server = socket.socket()
         self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.server.bind(("127.0.0.1", 0))
         self.server.listen(4)
         self.port = self.server.getsockname()[1]
-        self.lines = 0
+        self.count = 0
         self.last_at = 0.0
-        self.markers = {}
+        self.markers = {}        # word count: marker number -> arrival time
+        self.frame_times = []    # frames: arrival time of each output, in order
         self.cond = threading.Condition()
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -56,30 +60,42 @@ class Receiver:
 
     def _read(self, conn):
         tail = b""
+        lines = self.workload.output == "lines"
         while True:
             chunk = conn.recv(1 << 20)
             if not chunk:
                 return
             now = time.perf_counter()
             data = tail + chunk
-            cut = data.rfind(b"\n") + 1
-            complete, tail = data[:cut], data[cut:]
-            n = complete.count(b"\n")
-            if b"zqmark" in complete:
-                for m in MARKER.finditer(complete):
-                    self.markers[int(m.group(1))] = now
+            if lines:
+                cut = data.rfind(b"\n") + 1
+                complete, tail = data[:cut], data[cut:]
+                n = complete.count(b"\n")
+                if b"zqmark" in complete:
+                    for seq in self.workload.markers_in(complete):
+                        self.markers[seq] = now
+            else:
+                pos = n = 0
+                while len(data) - pos >= 4:
+                    (size,) = struct.unpack_from(">I", data, pos)
+                    if len(data) - pos - 4 < size:
+                        break
+                    pos += 4 + size
+                    n += 1
+                tail = data[pos:]
+                self.frame_times.extend([now] * n)
             with self.cond:
-                self.lines += n
+                self.count += n
                 self.last_at = now
                 self.cond.notify_all()
 
     def wait_for(self, total, timeout):
         deadline = time.time() + timeout
         with self.cond:
-            while self.lines < total:
+            while self.count < total:
                 left = deadline - time.time()
                 if left <= 0:
-                    raise TimeoutError(f"received {self.lines} of {total} lines")
+                    raise TimeoutError(f"received {self.count} of {total} outputs")
                 self.cond.wait(min(left, 1.0))
             return self.last_at
 
@@ -97,22 +113,15 @@ def connect(port, timeout=120):
             time.sleep(0.1)
 
 
-def send_all(port, payload_per_connection):
-    """Sends each payload on its own connection, concurrently; returns when all are sent."""
-    socks = [connect(port) for _ in payload_per_connection]
-    threads = [threading.Thread(target=s.sendall, args=(p,)) for s, p in zip(socks, payload_per_connection)]
+def send_all(port, payloads):
+    """Sends each payload on its own connection, concurrently; returns once all are sent."""
+    socks = [connect(port) for _ in payloads]
+    threads = [threading.Thread(target=s.sendall, args=(p,)) for s, p in zip(socks, payloads)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     return socks
-
-
-def split_frames(lines, parts):
-    chunks = [[] for _ in range(parts)]
-    for i, (text, _) in enumerate(lines):
-        chunks[i % parts].append(corpus.frame(text))
-    return [b"".join(c) for c in chunks]
 
 
 def peak_rss_mb(pid):
@@ -127,7 +136,7 @@ def peak_rss_mb(pid):
 
 
 class Target:
-    """Something that runs word count between an input port and an output port."""
+    """A process that runs the workload between an input port and an output port."""
 
     def __init__(self, name, command, cwd, ready_text):
         self.name, self.command, self.cwd, self.ready_text = name, command, cwd, ready_text
@@ -136,12 +145,9 @@ class Target:
     def start(self, in_port, out_port):
         cmd = [c.format(inp=in_port, out=out_port) for c in self.command]
         self.proc = subprocess.Popen(cmd, cwd=self.cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        deadline = time.time() + 180
         for line in self.proc.stdout:
             if self.ready_text in line:
                 break
-            if time.time() > deadline:
-                raise TimeoutError(f"{self.name} did not start")
         else:
             raise RuntimeError(f"{self.name} exited during start-up")
         threading.Thread(target=lambda: [None for _ in self.proc.stdout], daemon=True).start()
@@ -155,38 +161,33 @@ class Target:
                 self.proc.kill()
 
 
-def measure(target, args, warm, measured):
-    receiver = Receiver()
+def measure(target, workload, args):
+    receiver = Receiver(workload)
     in_port = free_port()
     target.start(in_port, receiver.port)
     result = {"target": target.name}
     try:
-        conns = args.connections
-        # GraalPy compiles hot code in the background (tens of seconds on two cores): keep
+        # GraalPy compiles hot code in the background, each lane's interpreter on its own; keep
         # traffic flowing for --warmup-seconds before measuring.
-        warm_words = sum(n for _, n in warm)
-        warm_frames = split_frames(warm, conns)
+        warm, warm_outputs, _ = workload.frames("warm")
         warm_until = time.time() + args.warmup_seconds
         expected = 0
         while True:
-            send_all(in_port, warm_frames)
-            expected += warm_words
+            send_all(in_port, warm)
+            expected += warm_outputs
             receiver.wait_for(expected, 600)
             if time.time() >= warm_until:
                 break
 
-        words = sum(n for _, n in measured)
-        base = receiver.lines
-        frames = split_frames(measured, conns)
+        payloads, outputs, messages = workload.frames("measured")
         start = time.perf_counter()
-        send_all(in_port, frames)
-        end = receiver.wait_for(base + words, 600)
+        send_all(in_port, payloads)
+        end = receiver.wait_for(expected + outputs, 600)
         elapsed = end - start
-        result.update(words=words, lines=len(measured), seconds=round(elapsed, 3),
-                      words_per_s=words / elapsed, lines_per_s=len(measured) / elapsed)
-
+        result.update(messages=messages, outputs=outputs, seconds=round(elapsed, 3),
+                      messages_per_s=messages / elapsed, outputs_per_s=outputs / elapsed)
         if args.latency_seconds > 0:
-            result.update(latency(receiver, in_port, result["lines_per_s"] * 0.5, measured, args.latency_seconds))
+            result.update(latency(receiver, workload, in_port, messages / elapsed * 0.5, args.latency_seconds))
         result["peak_rss_mb"] = peak_rss_mb(target.proc.pid)
     finally:
         target.stop()
@@ -194,135 +195,144 @@ def measure(target, args, warm, measured):
     return result
 
 
-def latency(receiver, in_port, rate, lines, seconds):
-    """Sends at `rate` lines/s; every 20th line starts with a unique marker word whose output line
-    tells when that line came out."""
+def latency(receiver, workload, in_port, rate, seconds):
+    """Sends at `rate` messages/s for `seconds`, and times the messages whose output can be told
+    apart: word-count lines with a marker word, log-file END_OF_DAY markers (their summaries come
+    out in order)."""
     sock = connect(in_port)
-    tick = 0.002
-    per_tick = max(1.0, rate * tick)
     sent_at = {}
+    frames_before = len(receiver.frame_times)
     start = time.perf_counter()
     i = seq = 0
-    owed = 0.0
-    total_lines = 0
+    markers_sent = 0
     while time.perf_counter() - start < seconds:
-        owed += per_tick
-        batch = []
-        while owed >= 1.0:
-            text = lines[i % len(lines)][0]
-            i += 1
-            if i % 20 == 0:
+        batch, tracked = [], []
+        due = int((time.perf_counter() - start) * rate) + 1
+        while i < due:
+            if workload.marker_every and i % workload.marker_every == 0:
                 seq += 1
-                text = corpus.marker_line(seq, text)
-                sent_at[seq] = None
-            batch.append((seq if i % 20 == 0 else None, corpus.frame(text)))
-            owed -= 1.0
-        now = time.perf_counter()
-        sock.sendall(b"".join(f for _, f in batch))
-        for s, _ in batch:
-            if s is not None:
-                sent_at[s] = now
-        total_lines += len(batch)
-        next_at = start + (total_lines / rate)
-        pause = next_at - time.perf_counter()
-        if pause > 0:
-            time.sleep(pause)
+                batch.append(workload.paced_message(i, seq))
+                tracked.append(seq)
+            else:
+                batch.append(workload.paced_message(i, None))
+                if not workload.marker_every and workload.is_marker(i):
+                    tracked.append(markers_sent)
+                    markers_sent += 1
+            i += 1
+        if batch:
+            sock.sendall(b"".join(batch))
+            now = time.perf_counter()
+            for t in tracked:
+                sent_at[t] = now
+        time.sleep(0.001)
     deadline = time.time() + 30
-    while len(receiver.markers) < len(sent_at) and time.time() < deadline:
-        time.sleep(0.05)
+    if workload.marker_every:
+        while len(receiver.markers) < len(sent_at) and time.time() < deadline:
+            time.sleep(0.05)
+        arrived = receiver.markers
+    else:
+        while len(receiver.frame_times) - frames_before < len(sent_at) and time.time() < deadline:
+            time.sleep(0.05)
+        arrived = {k: t for k, t in enumerate(receiver.frame_times[frames_before:])}
     sock.close()
-    lat = sorted((receiver.markers[s] - t) * 1000.0 for s, t in sent_at.items() if s in receiver.markers)
-    if not lat:
-        return {"latency_rate_lines_per_s": rate}
+    lat = sorted((arrived[s] - t) * 1000.0 for s, t in sent_at.items() if s in arrived)
+    out = {"latency_rate_per_s": round(rate)}
+    if lat:
+        def pct(p):
+            return round(lat[min(len(lat) - 1, int(p / 100.0 * len(lat)))], 3)
+        out.update(latency_samples=len(lat), latency_ms_p50=pct(50), latency_ms_p99=pct(99),
+                   latency_ms_p999=pct(99.9))
+    return out
 
-    def pct(p):
-        return lat[min(len(lat) - 1, int(p / 100.0 * len(lat)))]
-    return {"latency_rate_lines_per_s": round(rate), "latency_samples": len(lat),
-            "latency_ms_p50": round(pct(50), 3), "latency_ms_p99": round(pct(99), 3),
-            "latency_ms_p999": round(pct(99.9), 3), "latency_ms_mean": round(statistics.mean(lat), 3)}
+
+def graalpy(script, *args):
+    out = subprocess.run([os.path.join(ROOT, "scripts", "graalpy"), os.path.join(HERE, script), *map(str, args)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def summary(run, unit):
+    text = f"  {run['target']}: {run['messages_per_s']:,.0f} messages/s ({run['outputs_per_s']:,.0f} {unit}/s)"
+    if "latency_ms_p50" in run:
+        text += (f"; latency at {run['latency_rate_per_s']:,} messages/s: p50 {run['latency_ms_p50']} ms,"
+                 f" p99 {run['latency_ms_p99']} ms, p99.9 {run['latency_ms_p999']} ms")
+    if run.get("peak_rss_mb"):
+        text += f"; peak RSS {run['peak_rss_mb']:.0f} MB"
+    return text
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--lanes", default="1,2", help="comma-separated lane counts to run")
-    parser.add_argument("--lines", type=int, default=400000, help="lines in the measured run")
-    parser.add_argument("--connections", type=int, default=2, help="sender connections")
-    parser.add_argument("--latency-seconds", type=float, default=10.0)
+    parser.add_argument("--workloads", default="word_count,logfiles")
+    parser.add_argument("--lanes", default="1,2", help="comma-separated lane counts")
+    parser.add_argument("--lines", type=int, default=400000, help="messages in the measured run")
+    parser.add_argument("--connections", type=int, default=2, help="sender connections (word count)")
     parser.add_argument("--warmup-seconds", type=float, default=90.0,
                         help="traffic before measuring, so the JIT has compiled the hot code")
     parser.add_argument("--measure-seconds", type=float, default=10.0, help="length of the ceiling measurement")
+    parser.add_argument("--latency-seconds", type=float, default=10.0)
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--no-ceiling", action="store_true")
     parser.add_argument("--no-crossing", action="store_true", help="skip the lane-crossing micro-benchmark")
     args = parser.parse_args()
 
-    warm = corpus.lines(20000, seed=3)
-    measured = corpus.lines(args.lines)
-    wc_dir = os.path.join(ROOT, "examples", "word_count")
-    results = {"benchmark": "word_count", "time": time.strftime("%Y-%m-%dT%H:%M:%S"), "cores": os.cpu_count(),
-               "lines": args.lines, "connections": args.connections, "runs": []}
-
+    results = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "cores": os.cpu_count(), "args": vars(args),
+               "workloads": {}}
     if not args.no_crossing:
-        out = subprocess.run([os.path.join(ROOT, "scripts", "graalpy"), os.path.join(HERE, "crossing.py"),
-                              str(args.warmup_seconds / 2), str(args.measure_seconds / 3)],
-                             capture_output=True, text=True, check=True)
-        results["crossing"] = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"lane crossing: plain str {results['crossing']['plain_str_ns_per_message']} ns/message, "
-              f"small user object {results['crossing']['user_object_ns_per_message']} ns/message", flush=True)
+        results["crossing"] = graalpy("crossing.py", args.warmup_seconds / 3, args.measure_seconds / 3)
+        print("lane crossing, ns per message: " + ", ".join(f"{k} {v}" for k, v in results["crossing"].items()), flush=True)
 
-    if not args.no_ceiling:
-        out = subprocess.run([os.path.join(ROOT, "scripts", "graalpy"), os.path.join(HERE, "ceiling.py"),
-                              "5000", str(args.warmup_seconds), str(args.measure_seconds)],
-                             capture_output=True, text=True, check=True)
-        results["ceiling"] = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"in-process ceiling (GraalPy loop): {results['ceiling']['ceiling_words_per_s']:,.0f} words/s", flush=True)
-
-    for lanes in [int(x) for x in args.lanes.split(",")]:
-        target = Target(f"engine, {lanes} lane(s)",
-                        [os.path.join(ROOT, "scripts", "wallaroo"), "--application-module", "word_count",
-                         "--in", "127.0.0.1:{inp}", "--out", "127.0.0.1:{out}", "--ponythreads", str(lanes)],
-                        wc_dir, "wallaroo: ready")
-        run = measure(target, args, warm, measured)
-        run["lanes"] = lanes
-        results["runs"].append(run)
-        print(summary(run), flush=True)
-
-    if not args.no_baseline:
-        target = Target("CPython baseline", [sys.executable, os.path.join(HERE, "cpython_word_count.py"),
-                                             "--in", "127.0.0.1:{inp}", "--out", "127.0.0.1:{out}"],
-                        ROOT, "baseline: ready")
-        results["baseline"] = measure(target, args, warm, measured)
-        print(summary(results["baseline"]), flush=True)
-
-    ratios = {}
-    runs = {r["lanes"]: r for r in results["runs"]}
-    best = max(results["runs"], key=lambda r: r["words_per_s"]) if results["runs"] else None
-    if "ceiling" in results and best:
-        ratios["best_end_to_end_vs_ceiling"] = best["words_per_s"] / results["ceiling"]["ceiling_words_per_s"]
-    if "baseline" in results and best:
-        ratios["best_end_to_end_vs_cpython"] = best["words_per_s"] / results["baseline"]["words_per_s"]
-    if 1 in runs and len(runs) > 1:
-        top = max(runs)
-        ratios[f"lanes_{top}_vs_1"] = runs[top]["words_per_s"] / runs[1]["words_per_s"]
-    results["ratios"] = {k: round(v, 3) for k, v in ratios.items()}
-    for k, v in results["ratios"].items():
-        print(f"{k}: {v:.2f}x")
+    for name in args.workloads.split(","):
+        workload = WORKLOADS[name](args.lines, args.connections)
+        unit = "words" if name == "word_count" else "summaries"
+        res = {"runs": []}
+        print(f"{name}:", flush=True)
+        if not args.no_ceiling:
+            res["ceiling"] = graalpy("ceiling.py", name, 5000, args.warmup_seconds / 2, args.measure_seconds)
+            print(f"  in-process ceiling (GraalPy loop): {res['ceiling']['per_s']:,.0f} {res['ceiling']['unit']}/s", flush=True)
+        for lanes in [int(x) for x in args.lanes.split(",")]:
+            target = Target(f"engine, {lanes} lane(s)",
+                            [os.path.join(ROOT, "scripts", "wallaroo"), "--application-module", workload.module,
+                             "--in", "127.0.0.1:{inp}", "--out", "127.0.0.1:{out}", "--ponythreads", str(lanes)],
+                            workload.directory, "wallaroo: ready")
+            run = measure(target, workload, args)
+            run["lanes"] = lanes
+            res["runs"].append(run)
+            print(summary(run, unit), flush=True)
+        if name == "word_count" and not args.no_baseline:
+            target = Target("CPython baseline", [sys.executable, os.path.join(HERE, "cpython_word_count.py"),
+                                                 "--in", "127.0.0.1:{inp}", "--out", "127.0.0.1:{out}"],
+                            ROOT, "baseline: ready")
+            res["baseline"] = measure(target, workload, args)
+            print(summary(res["baseline"], unit), flush=True)
+        res["ratios"] = ratios(res, name)
+        for k, v in res["ratios"].items():
+            print(f"  {k}: {v:.2f}x", flush=True)
+        results["workloads"][name] = res
 
     os.makedirs(os.path.join(ROOT, "bench-results"), exist_ok=True)
-    path = os.path.join(ROOT, "bench-results", f"word_count-{time.strftime('%Y%m%d-%H%M%S')}.json")
+    path = os.path.join(ROOT, "bench-results", f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json")
     with open(path, "w") as f:
         json.dump(results, f, indent=2)
     print(f"figures written to {os.path.relpath(path, ROOT)}")
 
 
-def summary(run):
-    text = f"{run['target']}: {run['words_per_s']:,.0f} words/s ({run['lines_per_s']:,.0f} lines/s)"
-    if "latency_ms_p50" in run:
-        text += (f"; latency at {run['latency_rate_lines_per_s']:,} lines/s: p50 {run['latency_ms_p50']} ms,"
-                 f" p99 {run['latency_ms_p99']} ms, p99.9 {run['latency_ms_p999']} ms")
-    if run.get("peak_rss_mb"):
-        text += f"; peak RSS {run['peak_rss_mb']:.0f} MB"
-    return text
+def ratios(res, name):
+    out = {}
+    runs = {r["lanes"]: r for r in res["runs"]}
+    if not runs:
+        return out
+    best = max(runs.values(), key=lambda r: r["messages_per_s"])
+    if "ceiling" in res:
+        # The ceiling counts words for word count and messages for logfiles.
+        done = best["outputs_per_s"] if name == "word_count" else best["messages_per_s"]
+        out["best_end_to_end_vs_ceiling"] = done / res["ceiling"]["per_s"]
+    if "baseline" in res:
+        out["best_end_to_end_vs_cpython"] = best["messages_per_s"] / res["baseline"]["messages_per_s"]
+    if 1 in runs and len(runs) > 1:
+        top = max(runs)
+        out[f"lanes_{top}_vs_1"] = runs[top]["messages_per_s"] / runs[1]["messages_per_s"]
+    return {k: round(v, 3) for k, v in out.items()}
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
-"""The in-process ceiling: the word count application's own decoder, split, partition, count and
-encoder called in a plain loop inside GraalPy, with no engine, sockets or batching around them.
+"""The in-process ceiling: an application's own decoder, steps and encoder called in a plain loop
+inside GraalPy, with no engine, sockets or batching around them.
 
-    scripts/graalpy scripts/benchmarks/ceiling.py LINES WARMUP_SECONDS MEASURE_SECONDS
+    scripts/graalpy scripts/benchmarks/ceiling.py word_count|logfiles LINES WARMUP_SECONDS MEASURE_SECONDS
 
 Prints one JSON line. GraalPy compiles hot code in the background, which takes tens of seconds
 on two cores, so the loop runs for WARMUP_SECONDS before it is measured.
@@ -11,14 +11,16 @@ import os
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "word_count"))
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+WORKLOAD = sys.argv[1] if len(sys.argv) > 1 else "word_count"
+sys.path.insert(0, os.path.join(HERE, "..", "..", "examples", WORKLOAD))
+sys.path.insert(0, HERE)
 
 import corpus  # noqa: E402
-import word_count as wc  # noqa: E402
 
 
 def run_once(payloads, states):
+    import word_count as wc
     decode, split, partition, count, encode = wc.decoder, wc.split, wc.partition, wc.count_word, wc.encoder
     words = 0
     out_bytes = 0
@@ -34,23 +36,46 @@ def run_once(payloads, states):
     return words
 
 
+def run_logfiles_once(payloads, state):
+    """The log-file app's decoder, Count and Encoder objects; returns messages (lines) done."""
+    import logfiles as lf
+    decoder, count, encoder = lf.Decoder(), lf.Count(), lf.Encoder()
+    for payload in payloads:
+        out, _ = count.compute(decoder.decode(payload), state)
+        if out is not None:
+            encoder.encode(out)
+    return len(payloads)
+
+
 def main():
-    n_lines = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
-    warmup = float(sys.argv[2]) if len(sys.argv) > 2 else 40.0
-    seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 10.0
-    payloads = [text.encode("utf-8") for text, _ in corpus.lines(n_lines)]
-    states = {}
+    n_lines = int(sys.argv[2]) if len(sys.argv) > 2 else 5000
+    warmup = float(sys.argv[3]) if len(sys.argv) > 3 else 40.0
+    seconds = float(sys.argv[4]) if len(sys.argv) > 4 else 10.0
+    if WORKLOAD == "logfiles":
+        import logfiles as lf
+        payloads = []
+        for n in range(1, 7):
+            with open(os.path.join(HERE, "..", "..", "examples", "logfiles", "data", f"day_{n}.log"), "rb") as f:
+                payloads += [line.rstrip(b"\r\n") for line in f if line.strip()] + [b"END_OF_DAY"]
+        states = lf.CounterBuilder().build()
+        step = run_logfiles_once
+        unit = "messages"
+    else:
+        payloads = [text.encode("utf-8") for text, _ in corpus.lines(n_lines)]
+        states = {}
+        step = run_once
+        unit = "words"
     warm_until = time.perf_counter() + warmup
     while time.perf_counter() < warm_until:
-        run_once(payloads, states)
-    words = 0
+        step(payloads, states)
+    done = 0
     start = time.perf_counter()
     while True:
-        words += run_once(payloads, states)
+        done += step(payloads, states)
         elapsed = time.perf_counter() - start
         if elapsed >= seconds:
             break
-    print(json.dumps({"ceiling_words_per_s": words / elapsed, "words": words, "seconds": elapsed}))
+    print(json.dumps({"unit": unit, "per_s": done / elapsed, "count": done, "seconds": elapsed}))
 
 
 if __name__ == "__main__":
