@@ -1,21 +1,13 @@
 package io.wallaroo.engine.connector.extension;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.wallaroo.engine.connector.Sink;
+import io.wallaroo.engine.connector.tcp.TcpServer;
 import io.wallaroo.engine.connector.tcp.NettyLoops;
 import io.wallaroo.engine.runtime.SinkChunk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -53,12 +45,11 @@ public final class ExtensionSink implements Sink {
     private final Object lock = new Object();
     private final ArrayDeque<SinkChunk> pending = new ArrayDeque<>();          // not sent to any script
     private final List<SinkScriptConnection> scripts = new ArrayList<>();      // said hello, in join order
-    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private long bufferedBytes;   // pending plus sent but not acknowledged
     private int nextScript;
     private boolean warnedNoScript;
     private volatile boolean closed;
-    private Channel server;
+    private TcpServer server;
 
     public ExtensionSink(String host, int port, long bufferLimit, int sinkId) {
         this.host = host;
@@ -70,29 +61,14 @@ public final class ExtensionSink implements Sink {
 
     @Override
     public void start() {
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(NettyLoops.shared())
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        connections.add(ch);
-                        ch.pipeline().addLast(new SinkScriptConnection(ExtensionSink.this, ch));
-                    }
-                });
-        try {
-            server = bootstrap.bind(host, port).syncUninterruptibly().channel();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot listen for sink scripts on " + host + ":" + port + " ("
-                    + e.getMessage() + "); is another process using that port? Give SinkExtensionConfig a free one", e);
-        }
+        server = TcpServer.listen(host, port, "sink scripts", "Give SinkExtensionConfig a free one", ch -> {
+            ch.pipeline().addLast(new SinkScriptConnection(ExtensionSink.this, ch));
+        });
     }
 
     /** The port actually bound (useful when the topology asked for port 0). */
     public int boundPort() {
-        return ((InetSocketAddress) server.localAddress()).getPort();
+        return server.port();
     }
 
     @Override
@@ -235,8 +211,7 @@ public final class ExtensionSink implements Sink {
             lock.notifyAll();
         }
         if (server != null) {
-            server.close().syncUninterruptibly();
+            server.close();
         }
-        connections.close().syncUninterruptibly();
     }
 }

@@ -1,19 +1,10 @@
 package io.wallaroo.engine.connector.extension;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.util.concurrent.GlobalEventExecutor;
+import io.wallaroo.engine.connector.tcp.TcpServer;
 import io.wallaroo.engine.connector.Source;
 import io.wallaroo.engine.connector.SourceContext;
-import io.wallaroo.engine.connector.tcp.NettyLoops;
 
-import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -35,8 +26,7 @@ public final class ExtensionSource implements Source {
     private final String pipelineName;
     private final SequenceTracker sequences = new SequenceTracker();
     private final ConcurrentHashMap<String, StreamInlets> streams = new ConcurrentHashMap<>();
-    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private Channel server;
+    private TcpServer server;
 
     public ExtensionSource(String host, int port, String pipelineName) {
         this.host = host;
@@ -47,32 +37,17 @@ public final class ExtensionSource implements Source {
     @Override
     public void start(SourceContext context) throws Exception {
         String name = "source extension of pipeline '" + pipelineName + "'";
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(NettyLoops.shared())
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        connections.add(ch);
-                        ch.pipeline().addLast(new SourceScriptConnection(
-                                stream -> streams.computeIfAbsent(stream, s -> new StreamInlets(context,
-                                        "stream '" + s + "' of " + name, context.settings().lanes())),
-                                sequences, name, context.settings()));
-                    }
-                });
-        try {
-            server = bootstrap.bind(host, port).sync().channel();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot listen for source scripts on " + host + ":" + port + " ("
-                    + e.getMessage() + "); is another process using that port? Give SourceExtensionConfig a free one", e);
-        }
+        server = TcpServer.listen(host, port, "source scripts", "Give SourceExtensionConfig a free one", ch -> {
+            ch.pipeline().addLast(new SourceScriptConnection(
+                    stream -> streams.computeIfAbsent(stream, s -> new StreamInlets(context,
+                            "stream '" + s + "' of " + name, context.settings().lanes())),
+                    sequences, name, context.settings()));
+        });
     }
 
     /** The port actually bound (useful when the topology asked for port 0). */
     public int boundPort() {
-        return ((InetSocketAddress) server.localAddress()).getPort();
+        return server.port();
     }
 
     /** The highest sequence accepted for a stream name and partition, -1 if none; for tests. */
@@ -88,9 +63,8 @@ public final class ExtensionSource implements Source {
     @Override
     public void close() {
         if (server != null) {
-            server.close().syncUninterruptibly();
+            server.close();
         }
-        connections.close().syncUninterruptibly();
         streams.values().forEach(StreamInlets::close);
     }
 }

@@ -1,29 +1,19 @@
 package io.wallaroo.engine.connector.tcp;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.wallaroo.engine.connector.FlowControl;
 import io.wallaroo.engine.connector.Inlet;
 import io.wallaroo.engine.connector.Source;
 import io.wallaroo.engine.connector.SourceContext;
 import io.wallaroo.engine.topology.Framing;
 
-import java.net.InetSocketAddress;
 
 /** A TCP server; each accepted connection is one ordered input of the pipeline. */
 public final class TcpSource implements Source {
     private final String host;
     private final int port;
     private final Framing framing;
-    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private Channel server;
+    private TcpServer server;
 
     public TcpSource(String host, int port, Framing framing) {
         this.host = host;
@@ -35,36 +25,21 @@ public final class TcpSource implements Source {
     public void start(SourceContext context) throws Exception {
         int maxFrame = context.settings().maxFrameBytes();
         int batch = context.settings().batchMessages();
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(NettyLoops.shared())
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        connections.add(ch);
-                        Inlet inlet = context.openInlet("tcp connection " + ch.remoteAddress(), new FlowControl() {
-                            @Override public void pause() { ch.config().setAutoRead(false); }
-                            @Override public void resume() {
-                                ch.config().setAutoRead(true);
-                                ch.pipeline().fireUserEventTriggered(FrameDecoder.RESUMED);
-                            }
-                        });
-                        ch.pipeline().addLast(new FrameDecoder(framing, maxFrame, batch, inlet));
-                    }
+        server = TcpServer.listen(host, port, "input connections", "Pick a free one with --in", ch -> {
+            Inlet inlet = context.openInlet("tcp connection " + ch.remoteAddress(), new FlowControl() {
+                @Override public void pause() { ch.config().setAutoRead(false); }
+                @Override public void resume() {
+                    ch.config().setAutoRead(true);
+                    ch.pipeline().fireUserEventTriggered(FrameDecoder.RESUMED);
+                }
                 });
-        try {
-            server = bootstrap.bind(host, port).sync().channel();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
-                    + "); is another process using that port? Pick a free one with --in", e);
-        }
+                ch.pipeline().addLast(new FrameDecoder(framing, maxFrame, batch, inlet));
+        });
     }
 
     /** The port actually bound (useful when the topology asked for port 0). */
     public int boundPort() {
-        return ((InetSocketAddress) server.localAddress()).getPort();
+        return server.port();
     }
 
     @Override
@@ -75,8 +50,7 @@ public final class TcpSource implements Source {
     @Override
     public void close() {
         if (server != null) {
-            server.close().syncUninterruptibly();
+            server.close();
         }
-        connections.close().syncUninterruptibly();
     }
 }
