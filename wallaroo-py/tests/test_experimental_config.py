@@ -118,3 +118,18 @@ class ConfigTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class StreamingDecoderOnTcpTest(unittest.TestCase):
+    def test_a_streaming_decoder_cannot_frame_a_tcp_source(self):
+        import wallaroo
+        import wallaroo.experimental as experimental
+
+        @experimental.streaming_message_decoder
+        def text(message):
+            return message.decode()
+
+        ab = wallaroo.ApplicationBuilder("app")
+        with self.assertRaises(wallaroo.WallarooParameterError) as caught:
+            ab.new_pipeline("p", wallaroo.TCPSourceConfig("127.0.0.1", "7000", text))
+        self.assertIn("streaming_message_decoder is for SourceExtensionConfig", str(caught.exception))
