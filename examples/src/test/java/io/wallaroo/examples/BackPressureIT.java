@@ -42,7 +42,8 @@ class BackPressureIT {
             engine.awaitReady();
 
             AtomicLong sent = new AtomicLong();
-            Thread sender = new Thread(() -> sendForever(in, sent), "fast-sender");
+            AtomicBoolean sending = new AtomicBoolean(true);
+            Thread sender = new Thread(() -> sendWhile(sending, in, sent), "fast-sender");
             sender.setDaemon(true);
             sender.start();
             Thread.sleep(20_000);
@@ -57,10 +58,12 @@ class BackPressureIT {
             assertTrue(backlog < 160L << 20, "backlog " + (backlog >> 20) + " MB: the sender was not held back");
             assertTrue(heapUsed < 400L << 20, "heap " + (heapUsed >> 20) + " MB after GC: not bounded");
 
-            sender.interrupt();
-            sender.join(10_000);
-            long total = sent.get();
+            // Stop between writes (interrupting a blocked write could deliver bytes it never counted),
+            // letting the receiver catch up so the write in progress completes.
+            sending.set(false);
             slow.set(false);
+            sender.join(60_000);
+            long total = sent.get();
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (received.get() < total && System.nanoTime() < deadline) {
                 Thread.sleep(50);
@@ -69,7 +72,7 @@ class BackPressureIT {
         }
     }
 
-    private static void sendForever(int port, AtomicLong sent) {
+    private static void sendWhile(AtomicBoolean sending, int port, AtomicLong sent) {
         byte[] payload = new byte[MESSAGE_BYTES - 1];
         java.util.Arrays.fill(payload, (byte) 'x');
         byte[] frame = Framed.frame(payload);
@@ -79,7 +82,7 @@ class BackPressureIT {
         }
         try (Socket socket = Framed.connect(port)) {
             OutputStream out = socket.getOutputStream();
-            while (!Thread.currentThread().isInterrupted()) {
+            while (sending.get()) {
                 out.write(chunk);
                 sent.addAndGet(200L * MESSAGE_BYTES); // each message comes out as payload + newline
             }

@@ -96,6 +96,8 @@ public final class KafkaLocalCommand {
         public Integer call() throws Exception {
             Properties props = new Properties();
             props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+            // The API timeout may not be shorter than one request's (30 s by default): set both.
+            props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
             props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
             try (Admin admin = Admin.create(props)) {
                 admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(20, TimeUnit.SECONDS);
