@@ -53,24 +53,13 @@ final class PythonLaneExecutor implements LaneExecutor {
         }
     }
 
-    /** Reads {@code (sinks, routes, errors, notices)} as laid out by {@code LaneRunner._take_results}. */
+    /**
+     * Reads {@code (sinks, routes, errors, notices)} as laid out by {@code LaneRunner._take_results}.
+     * Failures and notices are reported first, so a log line never trails the output it explains.
+     */
     private void deliver(Value result, LaneOutput out) {
         if (result.isNull()) {
             return;
-        }
-        Value sinks = result.getArrayElement(0);
-        if (!sinks.isNull()) {
-            for (long i = 0, n = sinks.getArraySize(); i < n; i += 3) {
-                out.emit(sinks.getArrayElement(i).asInt(), sinks.getArrayElement(i + 1).as(byte[].class),
-                        sinks.getArrayElement(i + 2).asInt());
-            }
-        }
-        Value routes = result.getArrayElement(1);
-        if (!routes.isNull()) {
-            for (long i = 0, n = routes.getArraySize(); i < n; i += 3) {
-                out.route(routes.getArrayElement(i).asInt(), routes.getArrayElement(i + 1).asString(),
-                        routes.getArrayElement(i + 2).asInt());
-            }
         }
         Value errors = result.getArrayElement(2);
         if (!errors.isNull()) {
@@ -84,6 +73,20 @@ final class PythonLaneExecutor implements LaneExecutor {
         if (!notices.isNull()) {
             for (long i = 0, n = notices.getArraySize(); i < n; i++) {
                 LOG.info("lane {}: {}", lane, notices.getArrayElement(i).asString());
+            }
+        }
+        Value sinks = result.getArrayElement(0);
+        if (!sinks.isNull()) {
+            for (long i = 0, n = sinks.getArraySize(); i < n; i += 3) {
+                out.emit(sinks.getArrayElement(i).asInt(), sinks.getArrayElement(i + 1).as(byte[].class),
+                        sinks.getArrayElement(i + 2).asInt());
+            }
+        }
+        Value routes = result.getArrayElement(1);
+        if (!routes.isNull()) {
+            for (long i = 0, n = routes.getArraySize(); i < n; i += 3) {
+                out.route(routes.getArrayElement(i).asInt(), routes.getArrayElement(i + 1).asString(),
+                        routes.getArrayElement(i + 2).asInt());
             }
         }
     }
