@@ -156,7 +156,9 @@ public final class StreamEngine implements AutoCloseable {
 
         @Override
         public Inlet openInlet(String description, FlowControl flow) {
-            Lane lane = lanes.get(Math.floorMod(nextEntryLane.getAndIncrement(), lanes.size()));
+            java.util.OptionalInt preferred = EntryLanes.preferred(application, pipeline, lanes.size());
+            Lane lane = lanes.get(preferred.isPresent() ? preferred.getAsInt()
+                    : Math.floorMod(nextEntryLane.getAndIncrement(), lanes.size()));
             gate.register(flow);
             String counter = "source." + pipeline.id() + ".messages";
             LOG.debug("{} feeds lane {}", description, lane.index());
