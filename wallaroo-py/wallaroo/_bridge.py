@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import sys
 import traceback
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 from wallaroo._runner import LaneRunner
 from wallaroo.errors import WallarooParameterError
@@ -94,19 +94,10 @@ def _source(config: Any) -> Dict[str, Any]:
         return out
     out.update(host=str(config.host), port=int(config.port))
     if kind == "tcp":
-        length_fmt = decoder.length_fmt
-        if length_fmt is None and decoder.payload_length is not None:
-            length_fmt = _infer_length_fmt(decoder.header_length, decoder.payload_length)
-        out.update(header_length=int(decoder.header_length or 4), length_fmt=length_fmt)
+        # A classic decoder's payload_length was matched to a struct format by the builder when
+        # it could be; None here means the engine must call payload_length for every header.
+        out.update(header_length=int(decoder.header_length or 4), length_fmt=decoder.length_fmt)
     return out
-
-
-def _infer_length_fmt(header_length: Optional[int], payload_length: Any) -> Optional[str]:
-    try:
-        from wallaroo._framing import infer_length_fmt
-    except ImportError:
-        return None
-    return infer_length_fmt(header_length, payload_length)
 
 
 def _sink(config: Any) -> Dict[str, Any]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import pickle
 import struct
 import zlib
+from itertools import repeat
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from wallaroo._crossing import Outbox, unpack
@@ -309,21 +310,15 @@ class LaneRunner:
         """Continues messages that another lane routed here (as ``Outbox.take`` packed them)."""
         codes, keys, values = unpack(packed, self.deserialize)
         entries, errors = self._routed_entries, self.errors
-        if keys is None:
-            keys = [None] * len(values)
-        if type(codes) is int:
-            entry = entries[codes]
-            for key, value in zip(keys, values):
-                try:
-                    entry(key, value)
-                except StepError as err:
-                    errors.append((err.step, describe_error(err.error), short_repr(err.data)))
-        else:
-            for code, key, value in zip(codes, keys, values):
-                try:
-                    entries[code](key, value)
-                except StepError as err:
-                    errors.append((err.step, describe_error(err.error), short_repr(err.data)))
+        # A batch usually holds one step's messages, and unpartitioned states have no keys:
+        # unpack gives a single code and None for those columns.
+        codes = repeat(codes) if type(codes) is int else codes
+        keys = repeat(None) if keys is None else keys
+        for code, key, value in zip(codes, keys, values):
+            try:
+                entries[code](key, value)
+            except StepError as err:
+                errors.append((err.step, describe_error(err.error), short_repr(err.data)))
         return self._take_results()
 
     # -- results -------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ final class Lane implements Runnable {
     private final Output output = new Output();
     private List<Lane> lanes;
     private List<Sink> sinks;
+    private String[] sinkCounters;
     private Thread thread;
 
     Lane(int index, LaneExecutor executor, FlowGate gate, Metrics metrics, FailureLog failures) {
@@ -41,6 +42,10 @@ final class Lane implements Runnable {
     void start(List<Lane> allLanes, List<Sink> allSinks) {
         this.lanes = allLanes;
         this.sinks = allSinks;
+        this.sinkCounters = new String[allSinks.size()];
+        for (int id = 0; id < sinkCounters.length; id++) {
+            sinkCounters[id] = "sink." + id + ".messages";
+        }
         thread = new Thread(this, "wallaroo-lane-" + index);
         thread.start();
     }
@@ -124,7 +129,7 @@ final class Lane implements Runnable {
 
         @Override
         public void emit(int sinkId, byte[] bytes, int messages) {
-            metrics.add("sink." + sinkId + ".messages", messages);
+            metrics.add(sinkCounters[sinkId], messages);
             try {
                 sinks.get(sinkId).write(new SinkChunk(bytes, messages, current.retain()));
             } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package io.wallaroo.engine.connector.kafka;
 import io.wallaroo.engine.connector.Sink;
 import io.wallaroo.engine.runtime.Completion;
 import io.wallaroo.engine.runtime.Metrics;
+import io.wallaroo.engine.runtime.LogThrottle;
 import io.wallaroo.engine.runtime.SinkChunk;
 import io.wallaroo.engine.runtime.SinkRecords;
 import io.wallaroo.engine.topology.SinkSpec;

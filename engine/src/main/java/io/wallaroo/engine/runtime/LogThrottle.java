@@ -1,21 +1,21 @@
-package io.wallaroo.engine.connector.kafka;
+package io.wallaroo.engine.runtime;
 
 /**
  * Lets a few log lines of one kind through per second and counts the rest, so a stream of bad
  * records or a long outage is reported without flooding the log.
  */
-final class LogThrottle {
+public final class LogThrottle {
     private final int perSecond;
     private long second = -1;
     private int logged;
     private long suppressed;
 
-    LogThrottle(int perSecond) {
+    public LogThrottle(int perSecond) {
         this.perSecond = perSecond;
     }
 
     /** -1 when this line should be dropped, else how many were dropped since the last one logged. */
-    synchronized long admit() {
+    public synchronized long admit() {
         long now = System.nanoTime() / 1_000_000_000L;
         if (now != second) {
             second = now;
