@@ -34,7 +34,18 @@ def _project() -> Dict[str, str]:
     section = re.search(r"^\[project\]\s*$(.*?)(?=^\[|\Z)", text, re.M | re.S)
     if section is None:
         raise RuntimeError("pyproject.toml has no [project] table")
-    return dict(re.findall(r'^([A-Za-z][\w-]*)\s*=\s*"([^"]*)"\s*$', section.group(1), re.M))
+    project = dict(re.findall(r'^([A-Za-z][\w-]*)\s*=\s*"([^"]*)"\s*$', section.group(1), re.M))
+    project.setdefault("version", _version())
+    return project
+
+
+def _version() -> str:
+    """The one version of the package and the engine: ``__version__`` in ``wallaroo/_version.py``."""
+    with open(os.path.join(ROOT, PACKAGE, "_version.py"), encoding="utf-8") as f:
+        found = re.search(r'^__version__\s*=\s*"([^"]+)"', f.read(), re.M)
+    if found is None:
+        raise RuntimeError("wallaroo/_version.py has no __version__ = \"...\" line")
+    return found.group(1)
 
 
 def _metadata() -> str:

@@ -13,6 +13,7 @@ from typing import Any, Callable, Optional
 
 from wallaroo._checks import check_callable
 from wallaroo._framing import length_fmt_problem
+from wallaroo._version import __version__
 from wallaroo.builder import ApplicationBuilder
 from wallaroo.config import (KafkaSinkConfig, KafkaSourceConfig, TCPSinkConfig, TCPSourceConfig,
                              kafka_parse_sink_options, kafka_parse_source_options,

@@ -19,6 +19,26 @@ public interface Sink extends AutoCloseable {
 
     String describe();
 
+    /** True while output can leave (connected to its receiver); sinks without a connection say true. */
+    default boolean connected() {
+        return true;
+    }
+
+    /** Bytes of output held for the receiver right now, or -1 when the sink does not keep count. */
+    default long bufferedBytes() {
+        return -1;
+    }
+
+    /** The most bytes the sink holds before it blocks the lanes, or -1 when it has no such limit. */
+    default long bufferLimit() {
+        return -1;
+    }
+
+    /** Times the sink connected again after losing its receiver. */
+    default long reconnects() {
+        return 0;
+    }
+
     @Override
     void close();
 }

@@ -21,6 +21,8 @@ public final class FlowGate {
     private int lanesOver;
     private volatile boolean paused;
     private long pauses;
+    private long pausedSince;  // System.nanoTime() when the current pause began
+    private long pausedNanos;  // total of the pauses that ended
 
     FlowGate(int lanes, int high, int low) {
         this.queued = new int[lanes];
@@ -66,6 +68,9 @@ public final class FlowGate {
         paused = shouldPause;
         if (shouldPause) {
             pauses++;
+            pausedSince = System.nanoTime();
+        } else {
+            pausedNanos += System.nanoTime() - pausedSince;
         }
         for (FlowControl input : inputs) {
             if (shouldPause) {
@@ -83,6 +88,15 @@ public final class FlowGate {
     /** How many times inputs were paused since start. */
     public synchronized long pauses() {
         return pauses;
+    }
+
+    /** Time inputs spent paused since start, including the current pause. */
+    public synchronized long pausedNanos() {
+        return paused ? pausedNanos + (System.nanoTime() - pausedSince) : pausedNanos;
+    }
+
+    public int lanes() {
+        return queued.length;
     }
 
     public synchronized int queued(int lane) {

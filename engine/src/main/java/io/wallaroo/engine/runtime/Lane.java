@@ -29,6 +29,8 @@ final class Lane implements Runnable {
     private List<Lane> lanes;
     private List<Sink> sinks;
     private String[] sinkCounters;
+    private String[] routedCounters; // routed.FROM.TO.messages, by destination lane
+    private final org.HdrHistogram.Recorder batchTime;
     private Thread thread;
 
     Lane(int index, LaneExecutor executor, FlowGate gate, Metrics metrics, FailureLog failures) {
@@ -37,6 +39,7 @@ final class Lane implements Runnable {
         this.gate = gate;
         this.metrics = metrics;
         this.failures = failures;
+        this.batchTime = metrics.recorder("lane." + index + ".batch_us");
     }
 
     void start(List<Lane> allLanes, List<Sink> allSinks) {
@@ -45,6 +48,10 @@ final class Lane implements Runnable {
         this.sinkCounters = new String[allSinks.size()];
         for (int id = 0; id < sinkCounters.length; id++) {
             sinkCounters[id] = "sink." + id + ".messages";
+        }
+        this.routedCounters = new String[allLanes.size()];
+        for (int to = 0; to < routedCounters.length; to++) {
+            routedCounters[to] = "routed." + index + "." + to + ".messages";
         }
         thread = new Thread(this, "wallaroo-lane-" + index);
         thread.start();
@@ -104,6 +111,7 @@ final class Lane implements Runnable {
 
     private void run(Completion completion, int messages, Runnable work) {
         output.current = completion;
+        long started = System.nanoTime();
         try {
             work.run();
         } catch (RuntimeException | Error e) {
@@ -111,6 +119,7 @@ final class Lane implements Runnable {
             metrics.add("lane.crashes", 1);
             LOG.error("lane {} failed on a batch of {} messages; the batch is lost, the lane goes on", index, messages, e);
         } finally {
+            batchTime.recordValue(Math.max(0, (System.nanoTime() - started) / 1000));
             output.current = null;
             gate.removed(index, messages);
             completion.release();
@@ -124,6 +133,7 @@ final class Lane implements Runnable {
         @Override
         public void route(int lane, Object payload, int messages) {
             metrics.add("routed.messages", messages);
+            metrics.add(routedCounters[lane], messages);
             lanes.get(lane).submitRouted(new RoutedBatch(index, payload, messages, current.retain()));
         }
 

@@ -4,10 +4,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
-/** Counters of one engine run, readable while it runs. */
+import org.HdrHistogram.Recorder;
+
+/**
+ * Counters of one engine run, readable while it runs. Besides counters it holds gauges (values
+ * read when someone looks, such as a sink's buffered bytes) and latency recorders (wait-free for
+ * the thread that records; one reader, the monitor, takes interval histograms from them).
+ */
 public final class Metrics {
     private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
+    private final Map<String, LongSupplier> gauges = new ConcurrentHashMap<>();
+    private final Map<String, Recorder> recorders = new ConcurrentHashMap<>();
 
     public void add(String name, long delta) {
         counters.computeIfAbsent(name, k -> new LongAdder()).add(delta);
@@ -22,6 +31,33 @@ public final class Metrics {
     public Map<String, Long> snapshot() {
         Map<String, Long> copy = new LinkedHashMap<>();
         counters.keySet().stream().sorted().forEach(k -> copy.put(k, counters.get(k).sum()));
+        return copy;
+    }
+
+    /** Registers (or replaces) a value read on demand; the supplier must be cheap and thread-safe. */
+    public void gauge(String name, LongSupplier value) {
+        gauges.put(name, value);
+    }
+
+    /** A sorted copy of every gauge's current value. */
+    public Map<String, Long> gauges() {
+        Map<String, Long> copy = new LinkedHashMap<>();
+        gauges.keySet().stream().sorted().forEach(k -> copy.put(k, gauges.get(k).getAsLong()));
+        return copy;
+    }
+
+    /**
+     * The recorder named {@code name}, created on first use. Values are microseconds by
+     * convention (names end in {@code _us}); two significant digits keep each one small.
+     */
+    public Recorder recorder(String name) {
+        return recorders.computeIfAbsent(name, k -> new Recorder(2));
+    }
+
+    /** Every recorder by name, sorted; only the monitor should take interval histograms from them. */
+    public Map<String, Recorder> recorders() {
+        Map<String, Recorder> copy = new LinkedHashMap<>();
+        recorders.keySet().stream().sorted().forEach(k -> copy.put(k, recorders.get(k)));
         return copy;
     }
 }

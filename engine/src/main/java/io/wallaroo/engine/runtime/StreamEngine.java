@@ -102,6 +102,11 @@ public final class StreamEngine implements AutoCloseable {
         return gate;
     }
 
+    /** The running sinks, by sink id (empty before {@link #start()}). */
+    public List<Sink> sinks() {
+        return List.copyOf(sinks);
+    }
+
     public int laneCount() {
         return lanes.size();
     }
@@ -161,12 +166,15 @@ public final class StreamEngine implements AutoCloseable {
                     : Math.floorMod(nextEntryLane.getAndIncrement(), lanes.size()));
             gate.register(flow);
             String counter = "source." + pipeline.id() + ".messages";
+            String batches = "source." + pipeline.id() + ".batches";
+            org.HdrHistogram.Recorder latency = metrics.recorder("pipeline." + pipeline.id() + ".latency_us");
             LOG.debug("{} feeds lane {}", description, lane.index());
             return new Inlet() {
                 @Override
                 public void deliver(FrameBatch batch) {
                     metrics.add(counter, batch.count());
-                    lane.submitFrames(pipeline.id(), batch);
+                    metrics.add(batches, 1);
+                    lane.submitFrames(pipeline.id(), BatchLatency.timed(batch, latency));
                 }
 
                 @Override

@@ -29,7 +29,7 @@ import java.util.concurrent.CountDownLatch;
  * handed unchanged to the application's {@code application_setup(args)}, so applications parse
  * their own flags; flags this engine does not act on are accepted and reported once.
  */
-@Command(name = "wallaroo", mixinStandardHelpOptions = true, version = "wallaroo-jvm 0.1.0",
+@Command(name = "wallaroo", mixinStandardHelpOptions = true, versionProvider = WallarooVersion.class,
         sortOptions = false, usageHelpWidth = 110,
         description = {"Runs a Wallaroo Python application (Machida-compatible flags) on the JVM with GraalPy.",
                 "All arguments, including ones not listed here, are passed to application_setup(args)."})
@@ -63,7 +63,18 @@ public final class WallarooCommand implements Callable<Integer> {
                     + "with an error naming them (default: ${DEFAULT-VALUE}).")
     int kafkaStartupSeconds;
 
-    @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "Accepted for Machida compatibility; not used yet.")
+    @Option(names = "--monitor", paramLabel = "HOST:PORT",
+            description = "Serve the live page (/), Prometheus metrics (/metrics) and probes (/health, /ready) over HTTP "
+                    + "on exactly this address. Off by default.")
+    String monitor;
+
+    @Option(names = "--status-interval", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Log a status line (messages/s in and out, p99, errors, back-pressure) every SECONDS while "
+                    + "messages flow; 0 turns it off (default: ${DEFAULT-VALUE}).")
+    int statusInterval;
+
+    @Option(names = "--metrics", paramLabel = "HOST:PORT",
+            description = "Machida's metrics receiver address; accepted, not used (this engine serves metrics itself: --monitor).")
     String metrics;
     @Option(names = "--control", paramLabel = "HOST:PORT", description = "Accepted for Machida compatibility; not used yet.")
     String control;
@@ -99,6 +110,13 @@ public final class WallarooCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         reportIgnoredFlags();
+        Monitoring monitoring;
+        try {
+            monitoring = Monitoring.open(monitor, statusInterval);
+        } catch (io.wallaroo.monitor.MonitorException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
         List<Path> pythonPath = new ArrayList<>();
         pythonPath.add(WallarooPackage.locate());
         pythonPath.add(Path.of("").toAbsolutePath());
@@ -132,8 +150,10 @@ public final class WallarooCommand implements Callable<Integer> {
         StreamEngine engine = new StreamEngine(app.model(),
                 new PythonLaneExecutorFactory(python, app, module, rawArgs),
                 new Connectors(KafkaOptions.defaults().withStartupTimeout(Duration.ofSeconds(kafkaStartupSeconds))), settings);
+        monitoring.attach(engine, WallarooVersion.get(), python::compiling);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            monitoring.close();
             engine.close();
             System.out.println("wallaroo: stopped; counters " + engine.metrics().snapshot());
             stopped.countDown();
@@ -150,6 +170,7 @@ public final class WallarooCommand implements Callable<Integer> {
             System.err.println("error: cannot start application '" + app.model().name() + "': " + e.getMessage());
             return 1;
         }
+        monitoring.started();
         List<String> names = app.model().pipelines().stream().map(Pipeline::name).toList();
         String worker = workerName == null ? "" : " (worker " + workerName + ")";
         System.out.println("wallaroo: ready" + worker + ": application '" + app.model().name() + "' with " + laneCount

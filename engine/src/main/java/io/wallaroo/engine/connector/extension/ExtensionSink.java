@@ -192,11 +192,17 @@ public final class ExtensionSink implements Sink {
         return true;
     }
 
-    /** Bytes waiting for a script or for its acknowledgement; for tests. */
-    long bufferedBytes() {
+    /** Bytes waiting for a script or for its acknowledgement. */
+    @Override
+    public long bufferedBytes() {
         synchronized (lock) {
             return bufferedBytes;
         }
+    }
+
+    @Override
+    public long bufferLimit() {
+        return bufferLimit;
     }
 
     @Override

@@ -41,6 +41,7 @@ public final class TcpSink implements Sink {
     private Channel channel;
     private volatile boolean closed;
     private boolean warnedWaiting;
+    private volatile long connections;
     private Bootstrap bootstrap;
 
     public TcpSink(String host, int port, long bufferLimit) {
@@ -74,6 +75,7 @@ public final class TcpSink implements Sink {
                 synchronized (lock) {
                     channel = f.channel();
                 }
+                connections++; // only the I/O thread connects
                 LOG.info("sink connected to {}:{}", host, port);
                 warnedWaiting = false;
                 drain();
@@ -161,6 +163,32 @@ public final class TcpSink implements Sink {
     @Override
     public String describe() {
         return "tcp sink " + host + ":" + port;
+    }
+
+    @Override
+    public boolean connected() {
+        Channel ch;
+        synchronized (lock) {
+            ch = channel;
+        }
+        return ch != null && ch.isActive();
+    }
+
+    @Override
+    public long bufferedBytes() {
+        synchronized (lock) {
+            return bufferedBytes;
+        }
+    }
+
+    @Override
+    public long bufferLimit() {
+        return bufferLimit;
+    }
+
+    @Override
+    public long reconnects() {
+        return Math.max(0, connections - 1);
     }
 
     @Override
