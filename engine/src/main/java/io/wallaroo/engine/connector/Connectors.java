@@ -40,7 +40,8 @@ public final class Connectors implements ConnectorFactory {
         return switch (pipeline.source()) {
             case SourceSpec.Tcp tcp -> new TcpSource(tcp.host(), tcp.port(), tcp.framing());
             case SourceSpec.Kafka k -> new KafkaSource(k, pipeline.name(),
-                    k.groupId() != null ? k.groupId() : KafkaGroupIds.defaultFor(applicationName, pipeline.name()), kafka);
+                    k.groupId() != null ? k.groupId() : KafkaGroupIds.defaultFor(applicationName, pipeline.name()), kafka)
+                    .reportLagAs(metrics, "source." + pipeline.id());
             case SourceSpec.Extension ext -> new ExtensionSource(ext.host(), ext.port(), pipeline.name());
         };
     }

@@ -67,6 +67,9 @@ final class ConsumerLoop implements Runnable {
     private long lastCommit;
     private long lastDiscovery = System.nanoTime();
     private String lastPollProblem;
+    private long lastLagReport;
+    /** Told each partition's lag (records behind the end of the log) about once a second. */
+    private java.util.function.ObjLongConsumer<TopicPartition> lagReport = (tp, lag) -> {};
 
     ConsumerLoop(KafkaConsumer<byte[], byte[]> consumer, String topic, SourceContext context, Duration closeTimeout) {
         this.consumer = consumer;
@@ -75,6 +78,10 @@ final class ConsumerLoop implements Runnable {
         this.closeTimeout = closeTimeout;
         this.batchMessages = context.settings().batchMessages();
         this.builder = new FrameBatchBuilder(batchMessages * 64, batchMessages);
+    }
+
+    void reportLagTo(java.util.function.ObjLongConsumer<TopicPartition> report) {
+        this.lagReport = report;
     }
 
     /** Opens an inlet for each partition not seen before and assigns them all to the consumer. */
@@ -149,6 +156,22 @@ final class ConsumerLoop implements Runnable {
             return;
         }
         deliver(records);
+        reportLag();
+    }
+
+    /** The client knows each partition's lag from its last fetch: reading it costs no request. */
+    private void reportLag() {
+        long now = System.nanoTime();
+        if (now - lastLagReport < 1_000_000_000L) {
+            return;
+        }
+        lastLagReport = now;
+        for (TopicPartition tp : inputs.keySet()) {
+            java.util.OptionalLong lag = consumer.currentLag(tp);
+            if (lag.isPresent()) {
+                lagReport.accept(tp, lag.getAsLong());
+            }
+        }
     }
 
     private void deliver(ConsumerRecords<byte[], byte[]> records) {

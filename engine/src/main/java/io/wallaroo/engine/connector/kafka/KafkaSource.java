@@ -50,6 +50,8 @@ public final class KafkaSource implements Source {
     private final String groupId;
     private final KafkaOptions options;
     private ConsumerLoop loop;
+    private io.wallaroo.engine.runtime.Metrics metrics;
+    private String lagPrefix;
     private Thread thread;
 
     /**
@@ -61,6 +63,16 @@ public final class KafkaSource implements Source {
         this.pipeline = pipeline;
         this.groupId = groupId;
         this.options = options;
+    }
+
+    /**
+     * Publishes each partition's consumer lag as the gauge {@code PREFIX.partition.N.lag} (records
+     * between this source's position and the end of the partition), updated about once a second.
+     */
+    public KafkaSource reportLagAs(io.wallaroo.engine.runtime.Metrics metrics, String prefix) {
+        this.metrics = metrics;
+        this.lagPrefix = prefix;
+        return this;
     }
 
     @Override
@@ -77,6 +89,14 @@ public final class KafkaSource implements Source {
                         what, KafkaBrokers.bootstrap(spec.brokers()));
             }
             loop = new ConsumerLoop(consumer, spec.topic(), context, options.closeTimeout());
+            if (metrics != null) {
+                java.util.Map<Integer, java.util.concurrent.atomic.AtomicLong> lags = new java.util.concurrent.ConcurrentHashMap<>();
+                loop.reportLagTo((tp, lag) -> lags.computeIfAbsent(tp.partition(), p -> {
+                    java.util.concurrent.atomic.AtomicLong value = new java.util.concurrent.atomic.AtomicLong();
+                    metrics.gauge(lagPrefix + ".partition." + p + ".lag", value::get);
+                    return value;
+                }).set(lag));
+            }
             loop.addPartitions(partitions);
         } catch (RuntimeException e) {
             consumer.close(Duration.ZERO);

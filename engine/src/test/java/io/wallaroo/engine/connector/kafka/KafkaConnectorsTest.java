@@ -167,6 +167,15 @@ class KafkaConnectorsTest {
             await("the default group committed every input offset", Duration.ofSeconds(15),
                     () -> sum(kafka.committedOffsets(group)) == n);
             assertEquals(kafka.endOffsets(in), kafka.committedOffsets(group));
+            await("each partition reports its consumer lag, caught up to 0", Duration.ofSeconds(15), () -> {
+                Map<String, Long> gauges = engine.metrics().gauges();
+                for (int p = 0; p < IN_PARTITIONS; p++) {
+                    if (gauges.getOrDefault("source.0.partition." + p + ".lag", -1L) != 0) {
+                        return false;
+                    }
+                }
+                return true;
+            });
         }
     }
 
