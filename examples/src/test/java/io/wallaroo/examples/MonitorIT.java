@@ -89,9 +89,13 @@ class MonitorIT {
     @Test
     @Order(1)
     void readyOnlyOnceTheApplicationTakesInput() {
-        assertFalse(readinessWhileStarting.isEmpty(), "the endpoint answered before the application was loaded");
-        assertTrue(readinessWhileStarting.stream().allMatch(r -> r.equals("503 input closed")),
-                "before ready: 503 and no input listening, got " + readinessWhileStarting);
+        // The input may start listening a moment before /ready turns (sinks still connecting): ready is
+        // conservative. What must never happen is ready without input, and not-ready is all that is seen
+        // while the application loads.
+        assertTrue(readinessWhileStarting.contains("503 input closed"),
+                "the endpoint answered 503 while the application was still loading");
+        Set<String> kinds = new LinkedHashSet<>(readinessWhileStarting);
+        assertTrue(kinds.stream().allMatch(r -> r.startsWith("503 ")), "only 503 before ready, got " + kinds);
         assertTrue(inputListeningWhenReady, "once /ready says 200 the input takes connections");
     }
 
