@@ -35,6 +35,7 @@ public final class StreamEngine implements AutoCloseable {
     private final FlowGate gate;
     private final List<Lane> lanes = new ArrayList<>();
     private final List<Sink> sinks = new ArrayList<>();
+    private volatile List<Sink> startedSinks = List.of(); // for readers on other threads (the monitor)
     private final List<Source> sources = new ArrayList<>();
     private final AtomicInteger nextEntryLane = new AtomicInteger();
     private volatile boolean closed;
@@ -57,6 +58,7 @@ public final class StreamEngine implements AutoCloseable {
             sinks.add(sink);
             sink.start();
         }
+        startedSinks = List.copyOf(sinks);
         for (Lane lane : lanes) {
             lane.start(lanes, sinks);
         }
@@ -102,9 +104,9 @@ public final class StreamEngine implements AutoCloseable {
         return gate;
     }
 
-    /** The running sinks, by sink id (empty before {@link #start()}). */
+    /** The running sinks, by sink id (empty until all have started); safe to call from any thread. */
     public List<Sink> sinks() {
-        return List.copyOf(sinks);
+        return startedSinks;
     }
 
     public int laneCount() {
