@@ -72,12 +72,12 @@ def describe(app: Application) -> Dict[str, Any]:
         steps = []
         for step in pipeline.steps:
             spec = step.state
-            steps.append({"name": step.computation.name, "multi": bool(step.computation.multi),
+            steps.append({"name": str(step.computation.name), "multi": bool(step.computation.multi),
                           "parallel": bool(step.parallel), "state": spec.name if spec else None})
             if spec is not None and spec.name not in states:
                 states[spec.name] = {
                     "name": spec.name, "factory": spec.factory_name,
-                    "partition": spec.partition.name if spec.partition is not None else None,
+                    "partition": str(spec.partition.name) if spec.partition is not None else None,
                     "u64": bool(spec.u64), "keys": len(spec.keys) if spec.keys is not None else -1}
         pipelines.append({"name": pipeline.name, "source": _source(pipeline.source),
                           "steps": steps, "sinks": [_sink(s) for s in pipeline.sinks]})
@@ -96,7 +96,7 @@ def _source(config: Any) -> Dict[str, Any]:
     if kind == "tcp":
         # A classic decoder's payload_length was matched to a struct format by the builder when
         # it could be; None here means the engine must call payload_length for every header.
-        out.update(header_length=int(decoder.header_length or 4), length_fmt=decoder.length_fmt)
+        out.update(header_length=int(decoder.header_size or 4), length_fmt=decoder.length_fmt)
     return out
 
 
@@ -111,7 +111,7 @@ def _sink(config: Any) -> Dict[str, Any]:
 
 def payload_length_of(app: Application, pipeline: int) -> Any:
     """The classic decoder's ``payload_length`` function, for framing the engine cannot infer."""
-    return app.pipelines[pipeline].source.decoder.payload_length
+    return app.pipelines[pipeline].source.decoder.payload_length_fn
 
 
 def make_runner(result: LoadResult, lane: int, lanes: int, sink_formats: List[str]) -> LaneRunner:

@@ -34,7 +34,7 @@ class StepError(Exception):
 
     def __init__(self, step: str, error: BaseException, data: Any) -> None:
         super().__init__(step)
-        self.step = step
+        self.step = str(step)  # a plain str for Java (model names are a callable str subclass)
         self.error = error
         self.data = data
 
