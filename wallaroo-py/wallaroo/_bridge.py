@@ -110,8 +110,35 @@ def _sink(config: Any) -> Dict[str, Any]:
 
 
 def payload_length_of(app: Application, pipeline: int) -> Any:
-    """The classic decoder's ``payload_length`` function, for framing the engine cannot infer."""
-    return app.pipelines[pipeline].source.decoder.payload_length_fn
+    """The classic decoder's ``payload_length`` function, for framing the engine cannot infer,
+    wrapped so that anything but a usable length raises a ValueError saying what to fix."""
+    decoder = app.pipelines[pipeline].source.decoder
+    return checked_payload_length(decoder.payload_length_fn, str(decoder.name))
+
+
+_MAX_LENGTH = 2 ** 31 - 1
+
+
+def checked_payload_length(fn: Any, name: str) -> Any:
+    """``fn`` taking the header as a latin-1 str (how Java hands it over) and returning an int
+    from 0 to 2**31-1; a ValueError whose text names the decoder and the fix otherwise."""
+    def payload_length(header: str) -> int:
+        bs = header.encode("latin-1")
+        try:
+            n = fn(bs)
+        except Exception as e:  # noqa: BLE001 - user code: reported as the reason for closing
+            raise ValueError(f"decoder {name}'s payload_length(bs) raised {type(e).__name__}: {e} "
+                             f"for the header {bs!r}") from None
+        if n.__class__ is not int:
+            if isinstance(n, bool) or not isinstance(n, int):
+                raise ValueError(f"decoder {name}'s payload_length(bs) returned {type(n).__name__} {n!r} for the "
+                                 f"header {bs!r}; it must return the payload size as an int")
+            n = int(n)
+        if n < 0 or n > _MAX_LENGTH:
+            raise ValueError(f"decoder {name}'s payload_length(bs) returned {n} for the header {bs!r}; it must "
+                             f"return the payload size in bytes, from 0 to {_MAX_LENGTH}")
+        return n
+    return payload_length
 
 
 def make_runner(result: LoadResult, lane: int, lanes: int, sink_formats: List[str]) -> LaneRunner:
