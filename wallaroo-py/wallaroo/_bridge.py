@@ -7,6 +7,7 @@ traceback) rather than raising, so the launcher can print them plainly and exit.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import traceback
 from typing import Any, Dict, List
@@ -33,6 +34,10 @@ def load(module_name: str, args: List[str]) -> LoadResult:
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as e:
+        binary = cpython_extension(e.name)
+        if binary:
+            return LoadResult(kind="c-extension", trace=traceback.format_exc(), message=_c_extension_message(
+                module_name, str(e.name), binary))
         if e.name == module_name or (e.name and module_name.startswith(e.name + ".")):
             return LoadResult(kind="module-not-found", trace=traceback.format_exc(), message=(
                 f"cannot find application module '{module_name}': put {module_name}.py in the current "
@@ -40,6 +45,14 @@ def load(module_name: str, args: List[str]) -> LoadResult:
         return LoadResult(kind="import-failed", trace=traceback.format_exc(), message=(
             f"application module '{module_name}' imports '{e.name}', which cannot be found: install it or "
             f"add its directory to PYTHONPATH"))
+    except ImportError as e:
+        path = getattr(e, "path", None) or ""
+        if path.endswith((".so", ".pyd")):
+            return LoadResult(kind="c-extension", trace=traceback.format_exc(), message=_c_extension_message(
+                module_name, str(e.name or path), path))
+        return LoadResult(kind="import-failed", trace=traceback.format_exc(), message=(
+            f"importing application module '{module_name}' raised {type(e).__name__}; fix the error in the "
+            f"traceback above"))
     except BaseException as e:  # noqa: B902 - any failure while importing user code is reported
         return LoadResult(kind="import-failed", trace=traceback.format_exc(), message=(
             f"importing application module '{module_name}' raised {type(e).__name__}; fix the error in the "
@@ -62,6 +75,31 @@ def load(module_name: str, args: List[str]) -> LoadResult:
             f"application_setup(args) in '{module_name}' returned {type(app).__name__}, not an application; "
             f"end it with 'return ab.build()' where ab is a wallaroo.ApplicationBuilder"))
     return LoadResult(app=app, module=module)
+
+
+def cpython_extension(name: Any) -> str:
+    """The path of a C extension built for CPython that would be module ``name`` (GraalPy looks
+    only for its own binary suffix, so for it such a module does not exist), or ''."""
+    if not isinstance(name, str) or not name:
+        return ""
+    *package, last = name.split(".")
+    for entry in sys.path:
+        folder = os.path.join(entry or ".", *package)
+        try:
+            files = os.listdir(folder)
+        except OSError:
+            continue
+        for f in sorted(files):
+            if f.startswith(last + ".") and f.endswith((".so", ".pyd")) and (".cpython-" in f or ".abi3." in f
+                                                                            or f.endswith(".pyd")):
+                return os.path.join(folder, f)
+    return ""
+
+
+def _c_extension_message(module_name: str, name: str, binary: str) -> str:
+    return (f"application module '{module_name}' needs '{name}', a C extension built for CPython ({binary}), which "
+            f"GraalPy cannot load: install a GraalPy build of that package (scripts/graalpy -m pip install --target "
+            f"DIR PACKAGE, then add DIR to PYTHONPATH), or use a pure-Python alternative; see docs/porting.md")
 
 
 def describe(app: Application) -> Dict[str, Any]:
