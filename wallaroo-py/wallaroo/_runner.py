@@ -152,7 +152,8 @@ class LaneRunner:
             try:
                 out = fn(value)
                 if out.__class__ is not bytes:
-                    out = _sink_bytes(out, name, "a TCP sink's encoder must return bytes or str (sent as UTF-8)")
+                    out = out.encode("utf-8") if out.__class__ is str else _sink_bytes(
+                        out, name, "a TCP sink's encoder must return bytes or str (sent as UTF-8)")
             except StepError as err:
                 err.data = value
                 raise
@@ -176,7 +177,8 @@ class LaneRunner:
                 else:
                     payload, key = out, None
                 if payload.__class__ is not bytes:
-                    payload = _sink_bytes(payload, name, _RECORD_RULE + ": the value")
+                    payload = payload.encode("utf-8") if payload.__class__ is str else _sink_bytes(
+                        payload, name, _RECORD_RULE + ": the value")
                 if key is not None and key.__class__ is not bytes:
                     key = _sink_bytes(key, name, _RECORD_RULE + ": the key")
             except StepError as err:
