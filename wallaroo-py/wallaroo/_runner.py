@@ -34,15 +34,16 @@ class StepError(Exception):
     input so the engine can report it. ``error`` is the exception; for a wrong value it is a
     TypeError whose text says what the step must return."""
 
-    def __init__(self, step: str, error: BaseException, data: Any) -> None:
+    def __init__(self, step: str, error: BaseException, data: Any, note: str = "") -> None:
         super().__init__(step)
         self.step = str(step)  # a plain str for Java (model names are a callable str subclass)
         self.error = error
         self.data = data
+        self.note = note  # where the error happened, when the step name alone does not say
 
     def entry(self) -> Tuple[str, str, str]:
         """``(step, error, input)`` as the engine logs and counts it."""
-        return (self.step, describe_error(self.error), short_repr(self.data))
+        return (self.step, describe_error(self.error) + self.note, short_repr(self.data))
 
 
 def _kind(value: Any) -> str:
@@ -238,10 +239,10 @@ class LaneRunner:
             try:
                 state = factory()
             except Exception as e:
-                raise StepError(name, type(e)(
-                    f"{e} (raised by {spec.factory_name}() while making the entity of state {spec.name!r} "
-                    f"for key {short_repr(key, 60)}; it is called with no arguments for each new key: fix it "
-                    f"so that call works)") if _rebuildable(e) else e, data) from None
+                raise StepError(name, e, data, (
+                    f" (raised by {spec.factory_name}() while making the entity of state {spec.name!r} for key "
+                    f"{short_repr(key, 60)}; it is called with no arguments for each new key: fix it so that call "
+                    f"works)")) from None
             store[key] = state
             if declared is not None and key not in declared:
                 self.notice(f"state {spec.name!r}: key {short_repr(key)} is not among the declared partition "
@@ -475,14 +476,6 @@ def _key_error(e: BaseException, key: Any) -> BaseException:
 def _u64_error(state: str, key: Any) -> TypeError:
     return TypeError(f"state {state!r} is partitioned with to_state_partition_u64, so its partition function "
                      f"must return an int from 0 to 2**64-1, got {_kind(key)}")
-
-
-def _rebuildable(e: BaseException) -> bool:
-    """Whether ``type(e)(text)`` makes an exception of the same type (most do)."""
-    try:
-        return type(type(e)("x")) is type(e)
-    except Exception:  # noqa: BLE001
-        return False
 
 
 def _unexpected(where: str, e: BaseException, data: Any) -> Tuple[str, str, str]:
