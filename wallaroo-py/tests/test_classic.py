@@ -128,7 +128,7 @@ class LogfilesExampleTest(unittest.TestCase):
         pipeline = app.pipelines[0]
         decoder = pipeline.source.decoder
         self.assertIsInstance(decoder, Decoder)
-        self.assertEqual((decoder.header_length, decoder.length_fmt, decoder.name), (4, ">I", "LogDecoder"))
+        self.assertEqual((decoder.header_length(), decoder.length_fmt, decoder.name), (4, ">I", "LogDecoder"))
         self.assertEqual(decoder.payload_length(b"\x00\x00\x01\x00"), 256)
         step = pipeline.steps[0]
         self.assertIsInstance(step.computation, StateComputation)
@@ -233,7 +233,7 @@ class ClassicAdapterTest(unittest.TestCase):
         self.assertIsInstance(steps[0].computation, Computation)
         self.assertEqual(steps[2].state.partition.name, "LetterPartition")
         source = app.pipelines[0].source.decoder
-        self.assertEqual((source.header_length, source.length_fmt), (2, "<H"))
+        self.assertEqual((source.header_length(), source.length_fmt), (2, "<H"))
         result = wallaroo.testing.run(app, ["a b a", "b"])
         self.assertEqual(result.texts(), ["A=1\n", "B=1\n", "A=2\n", "B=2\n"])
 
@@ -271,7 +271,7 @@ class ClassicAdapterTest(unittest.TestCase):
         sink = wallaroo.KafkaSinkConfig("out", [("k", "9092")], "Warn", 0, 100000, KafkaEncoder())
         app = wallaroo.ApplicationBuilder("k").new_pipeline("p", source).to(Upper()).to_sink(sink).build()
         decoder = app.pipelines[0].source.decoder
-        self.assertEqual((decoder.header_length, decoder.length_fmt, decoder.payload_length), (None, None, None))
+        self.assertEqual((decoder.header_length(), decoder.length_fmt, decoder.payload_length_fn), (None, None, None))
         result = wallaroo.testing.run(app, [b"hi", b"yo"])
         self.assertEqual(result.outputs[0], [(b"HI", b"H"), (b"YO", b"Y")])
 

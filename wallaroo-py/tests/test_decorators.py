@@ -85,8 +85,8 @@ class DecoratorModelTest(unittest.TestCase):
             return bs.decode("utf-8")
 
         self.assertIsInstance(decode, Decoder)
-        self.assertEqual((decode.header_length, decode.length_fmt), (4, ">I"))
-        self.assertIsNone(decode.payload_length)
+        self.assertEqual((decode.header_length(), decode.length_fmt), (4, ">I"))
+        self.assertIsNone(decode.payload_length_fn)
         self.assertEqual(decode(b"hi"), "hi")
 
     def test_decoder_seed_example(self):
@@ -104,7 +104,7 @@ class DecoratorModelTest(unittest.TestCase):
             for fmt in fmts:
                 with self.subTest(fmt=fmt):
                     dec = wallaroo.decoder(header_length=size, length_fmt=fmt)(lambda bs: bs)
-                    self.assertEqual((dec.header_length, dec.length_fmt), (size, fmt))
+                    self.assertEqual((dec.header_length(), dec.length_fmt), (size, fmt))
 
     def test_encoder(self):
         @wallaroo.encoder

@@ -48,7 +48,7 @@ class DecoratorTest(unittest.TestCase):
         self.assertEqual(text_decoder.__name__, "text_decoder")
 
     def test_a_streaming_decoder_has_no_tcp_framing(self):
-        self.assertIsNone(text_decoder.header_length)
+        self.assertIsNone(text_decoder.header_length())
         self.assertIsNone(text_decoder.length_fmt)
 
     def test_parentheses_are_accepted(self):

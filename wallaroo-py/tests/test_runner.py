@@ -173,7 +173,7 @@ class RunnerTest(unittest.TestCase):
         self.assertEqual(steps, ["strict", "first_letter", "picky", "no tuple"])
         self.assertIn("UnicodeDecodeError", errors[0][1])
         self.assertIn("IndexError", errors[1][1])
-        self.assertIn("must return (output, save_state)", errors[3][1])
+        self.assertIn("must return a pair (output, save_state)", errors[3][1])
 
     def test_unhashable_partition_key_is_a_step_error(self):
         listify = wallaroo.partition(lambda data: list(data))
@@ -190,8 +190,9 @@ class RunnerTest(unittest.TestCase):
 
         app = app_of(("to_stateful", (count, Broken, "s")))
         _, _, errors, _ = LaneRunner(app).frames(0, *batch(["a"]))
-        self.assertIn("creating state 's'", errors[0][0])
+        self.assertEqual("count", errors[0][0], "counted under its step")
         self.assertIn("no state today", errors[0][1])
+        self.assertIn("while making the entity of state 's'", errors[0][1])
 
     def test_one_failing_multi_output_does_not_lose_its_siblings(self):
         app = app_of(("to", (split,)), ("to", (invert,)), sinks=[tcp_sink(line)])

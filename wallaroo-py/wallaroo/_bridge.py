@@ -7,6 +7,7 @@ traceback) rather than raising, so the launcher can print them plainly and exit.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import traceback
 from typing import Any, Dict, List
@@ -33,6 +34,10 @@ def load(module_name: str, args: List[str]) -> LoadResult:
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as e:
+        binary = cpython_extension(e.name)
+        if binary:
+            return LoadResult(kind="c-extension", trace=traceback.format_exc(), message=_c_extension_message(
+                module_name, str(e.name), binary))
         if e.name == module_name or (e.name and module_name.startswith(e.name + ".")):
             return LoadResult(kind="module-not-found", trace=traceback.format_exc(), message=(
                 f"cannot find application module '{module_name}': put {module_name}.py in the current "
@@ -40,6 +45,14 @@ def load(module_name: str, args: List[str]) -> LoadResult:
         return LoadResult(kind="import-failed", trace=traceback.format_exc(), message=(
             f"application module '{module_name}' imports '{e.name}', which cannot be found: install it or "
             f"add its directory to PYTHONPATH"))
+    except ImportError as e:
+        path = getattr(e, "path", None) or ""
+        if path.endswith((".so", ".pyd")):
+            return LoadResult(kind="c-extension", trace=traceback.format_exc(), message=_c_extension_message(
+                module_name, str(e.name or path), path))
+        return LoadResult(kind="import-failed", trace=traceback.format_exc(), message=(
+            f"importing application module '{module_name}' raised {type(e).__name__}; fix the error in the "
+            f"traceback above"))
     except BaseException as e:  # noqa: B902 - any failure while importing user code is reported
         return LoadResult(kind="import-failed", trace=traceback.format_exc(), message=(
             f"importing application module '{module_name}' raised {type(e).__name__}; fix the error in the "
@@ -64,6 +77,31 @@ def load(module_name: str, args: List[str]) -> LoadResult:
     return LoadResult(app=app, module=module)
 
 
+def cpython_extension(name: Any) -> str:
+    """The path of a C extension built for CPython that would be module ``name`` (GraalPy looks
+    only for its own binary suffix, so for it such a module does not exist), or ''."""
+    if not isinstance(name, str) or not name:
+        return ""
+    *package, last = name.split(".")
+    for entry in sys.path:
+        folder = os.path.join(entry or ".", *package)
+        try:
+            files = os.listdir(folder)
+        except OSError:
+            continue
+        for f in sorted(files):
+            if f.startswith(last + ".") and f.endswith((".so", ".pyd")) and (".cpython-" in f or ".abi3." in f
+                                                                            or f.endswith(".pyd")):
+                return os.path.join(folder, f)
+    return ""
+
+
+def _c_extension_message(module_name: str, name: str, binary: str) -> str:
+    return (f"application module '{module_name}' needs '{name}', a C extension built for CPython ({binary}), which "
+            f"GraalPy cannot load: install a GraalPy build of that package (scripts/graalpy -m pip install --target "
+            f"DIR PACKAGE, then add DIR to PYTHONPATH), or use a pure-Python alternative; see docs/porting.md")
+
+
 def describe(app: Application) -> Dict[str, Any]:
     """The application as plain dicts, lists, strings and ints."""
     states: Dict[str, Dict[str, Any]] = {}
@@ -72,12 +110,12 @@ def describe(app: Application) -> Dict[str, Any]:
         steps = []
         for step in pipeline.steps:
             spec = step.state
-            steps.append({"name": step.computation.name, "multi": bool(step.computation.multi),
+            steps.append({"name": str(step.computation.name), "multi": bool(step.computation.multi),
                           "parallel": bool(step.parallel), "state": spec.name if spec else None})
             if spec is not None and spec.name not in states:
                 states[spec.name] = {
                     "name": spec.name, "factory": spec.factory_name,
-                    "partition": spec.partition.name if spec.partition is not None else None,
+                    "partition": str(spec.partition.name) if spec.partition is not None else None,
                     "u64": bool(spec.u64), "keys": len(spec.keys) if spec.keys is not None else -1}
         pipelines.append({"name": pipeline.name, "source": _source(pipeline.source),
                           "steps": steps, "sinks": [_sink(s) for s in pipeline.sinks]})
@@ -96,7 +134,7 @@ def _source(config: Any) -> Dict[str, Any]:
     if kind == "tcp":
         # A classic decoder's payload_length was matched to a struct format by the builder when
         # it could be; None here means the engine must call payload_length for every header.
-        out.update(header_length=int(decoder.header_length or 4), length_fmt=decoder.length_fmt)
+        out.update(header_length=int(decoder.header_size or 4), length_fmt=decoder.length_fmt)
     return out
 
 
@@ -110,8 +148,35 @@ def _sink(config: Any) -> Dict[str, Any]:
 
 
 def payload_length_of(app: Application, pipeline: int) -> Any:
-    """The classic decoder's ``payload_length`` function, for framing the engine cannot infer."""
-    return app.pipelines[pipeline].source.decoder.payload_length
+    """The classic decoder's ``payload_length`` function, for framing the engine cannot infer,
+    wrapped so that anything but a usable length raises a ValueError saying what to fix."""
+    decoder = app.pipelines[pipeline].source.decoder
+    return checked_payload_length(decoder.payload_length_fn, str(decoder.name))
+
+
+_MAX_LENGTH = 2 ** 31 - 1
+
+
+def checked_payload_length(fn: Any, name: str) -> Any:
+    """``fn`` taking the header as a latin-1 str (how Java hands it over) and returning an int
+    from 0 to 2**31-1; a ValueError whose text names the decoder and the fix otherwise."""
+    def payload_length(header: str) -> int:
+        bs = header.encode("latin-1")
+        try:
+            n = fn(bs)
+        except Exception as e:  # noqa: BLE001 - user code: reported as the reason for closing
+            raise ValueError(f"decoder {name}'s payload_length(bs) raised {type(e).__name__}: {e} "
+                             f"for the header {bs!r}") from None
+        if n.__class__ is not int:
+            if isinstance(n, bool) or not isinstance(n, int):
+                raise ValueError(f"decoder {name}'s payload_length(bs) returned {type(n).__name__} {n!r} for the "
+                                 f"header {bs!r}; it must return the payload size as an int")
+            n = int(n)
+        if n < 0 or n > _MAX_LENGTH:
+            raise ValueError(f"decoder {name}'s payload_length(bs) returned {n} for the header {bs!r}; it must "
+                             f"return the payload size in bytes, from 0 to {_MAX_LENGTH}")
+        return n
+    return payload_length
 
 
 def make_runner(result: LoadResult, lane: int, lanes: int, sink_formats: List[str]) -> LaneRunner:

@@ -19,7 +19,7 @@ the length of its body in decimal, ``:``, and the body.
 from __future__ import annotations
 
 import marshal
-from typing import Any, Callable, List, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 FORMAT = "X1"
 _SEP = "\x00"
@@ -49,27 +49,57 @@ class Outbox:
         self.values = []
         return packed
 
+    def take_checked(self, serialize: Callable[[Any], bytes]) -> Tuple[Optional[str], int, List[Tuple[int, Any, Any, BaseException]]]:
+        """Packs the messages and empties the outbox; a message whose key or value ``serialize``
+        cannot handle is left out alone. Returns ``(packed or None, messages packed, dropped)``
+        with ``(code, key, value, error)`` for each message left out."""
+        codes, keys, values = self.codes, self.keys, self.values
+        self.codes = []
+        self.keys = []
+        self.values = []
+        dropped: List[Tuple[int, Any, Any, BaseException]] = []
+        while codes:
+            failed: Dict[int, BaseException] = {}
+            packed = pack(codes, keys, values, serialize, failed)
+            if not failed:
+                return packed, len(codes), dropped
+            for i in sorted(failed):
+                dropped.append((codes[i], keys[i], values[i], failed[i]))
+            kept = [i for i in range(len(codes)) if i not in failed]
+            codes = [codes[i] for i in kept]
+            keys = [keys[i] for i in kept]
+            values = [values[i] for i in kept]
+        return None, 0, dropped
 
-def pack(codes: List[int], keys: List[Any], values: List[Any], serialize: Callable[[Any], bytes]) -> str:
+
+def pack(codes: List[int], keys: List[Any], values: List[Any], serialize: Callable[[Any], bytes],
+         failed: Optional[Dict[int, BaseException]] = None) -> str:
+    """Packs the columns. With ``failed``, a message whose key or value cannot be serialized is
+    recorded there by index (its slot packs as None) instead of raising."""
     n = len(codes)
     if codes.count(codes[0]) == n:
         code_field = _field("=", str(codes[0]))
     else:
         code_field = _field("m", marshal.dumps(codes).decode("latin-1"))
-    return FORMAT + code_field + _column(keys, serialize) + _column(values, serialize)
+    return FORMAT + code_field + _column(keys, serialize, failed) + _column(values, serialize, failed)
 
 
-def unpack(packed: str, deserialize: Callable[[bytes], Any]) -> Tuple[Any, List[Any], List[Any]]:
-    """``(codes, keys, values)``; ``codes`` is one int when every message has the same code."""
+def unpack(packed: str, deserialize: Callable[[bytes], Any],
+           failed: Optional[Dict[int, BaseException]] = None) -> Tuple[Any, List[Any], List[Any]]:
+    """``(codes, keys, values)``; ``codes`` is one int when every message has the same code.
+
+    Each object message deserializes on its own: with ``failed``, a message whose key or value
+    ``deserialize`` cannot rebuild is recorded there by index (its slot holds None) and the
+    others come out whole; without it the error is raised."""
     if not packed.startswith(FORMAT):
         raise ValueError(f"not a lane crossing of format {FORMAT}: {packed[:8]!r}")
     pos = len(FORMAT)
     tag, body, pos = _read_field(packed, pos)
     codes: Any = int(body) if tag == "=" else marshal.loads(body.encode("latin-1"))
     tag, body, pos = _read_field(packed, pos)
-    keys = _read_column(tag, body, deserialize)
+    keys = _read_column(tag, body, deserialize, failed)
     tag, body, pos = _read_field(packed, pos)
-    values = _read_column(tag, body, deserialize)
+    values = _read_column(tag, body, deserialize, failed)
     return codes, keys, values
 
 
@@ -84,7 +114,8 @@ def _read_field(packed: str, pos: int) -> Tuple[str, str, int]:
     return tag, packed[colon + 1:end], end
 
 
-def _column(column: List[Any], serialize: Callable[[Any], bytes]) -> str:
+def _column(column: List[Any], serialize: Callable[[Any], bytes],
+            failed: Optional[Dict[int, BaseException]] = None) -> str:
     n = len(column)
     if _all_str(column):
         joined = _SEP.join(column)
@@ -98,12 +129,26 @@ def _column(column: List[Any], serialize: Callable[[Any], bytes]) -> str:
     out = list(column)
     for i, value in enumerate(column):
         if not _is_plain(value):
-            out[i] = serialize(value)
+            if failed is None:
+                out[i] = serialize(value)
+            else:
+                try:
+                    out[i] = serialize(value)
+                except Exception as e:  # noqa: BLE001 - user code: only this message is lost
+                    failed.setdefault(i, e)
+                    out[i] = None
+                    continue
+                if out[i].__class__ is not bytes and not isinstance(out[i], (bytes, bytearray)):
+                    failed.setdefault(i, TypeError(
+                        f"serialize must return bytes, got {type(out[i]).__name__}"))
+                    out[i] = None
+                    continue
             flags[i] = 1
     return _field("p", marshal.dumps((out, bytes(flags))).decode("latin-1"))
 
 
-def _read_column(tag: str, body: str, deserialize: Callable[[bytes], Any]) -> List[Any]:
+def _read_column(tag: str, body: str, deserialize: Callable[[bytes], Any],
+                 failed: Optional[Dict[int, BaseException]] = None) -> List[Any]:
     if tag == "s":
         return body.split(_SEP)
     if tag == "n":
@@ -114,7 +159,14 @@ def _read_column(tag: str, body: str, deserialize: Callable[[bytes], Any]) -> Li
     values, flags = data
     for i, flag in enumerate(flags):
         if flag:
-            values[i] = deserialize(values[i])
+            if failed is None:
+                values[i] = deserialize(values[i])
+                continue
+            try:
+                values[i] = deserialize(values[i])
+            except Exception as e:  # noqa: BLE001 - user code: only this message is lost
+                failed.setdefault(i, e)
+                values[i] = None
     return values
 
 

@@ -103,8 +103,8 @@ def payload_length_reader(decoder: Any) -> Callable[[bytes], int]:
     if decoder.length_fmt:
         unpack = struct.Struct(decoder.length_fmt).unpack
         return lambda header: unpack(header)[0]
-    if decoder.payload_length is not None:
-        fn = decoder.payload_length
+    if decoder.payload_length_fn is not None:
+        fn = decoder.payload_length_fn
         return lambda header: int(fn(header))
     raise ValueError(f"decoder {decoder.name!r} has neither length_fmt nor payload_length, so it cannot "
                      f"cut a TCP byte stream into messages")

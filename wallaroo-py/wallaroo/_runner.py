@@ -30,13 +30,35 @@ _INT32 = struct.Struct(">i")
 
 
 class StepError(Exception):
-    """User code raised; carries the step name and the input so the engine can report it."""
+    """User code raised, or returned what its step cannot use; carries the step name and the
+    input so the engine can report it. ``error`` is the exception; for a wrong value it is a
+    TypeError whose text says what the step must return."""
 
-    def __init__(self, step: str, error: BaseException, data: Any) -> None:
+    def __init__(self, step: str, error: BaseException, data: Any, note: str = "") -> None:
         super().__init__(step)
-        self.step = step
+        self.step = str(step)  # a plain str for Java (model names are a callable str subclass)
         self.error = error
         self.data = data
+        self.note = note  # where the error happened, when the step name alone does not say
+
+    def entry(self) -> Tuple[str, str, str]:
+        """``(step, error, input)`` as the engine logs and counts it."""
+        return (self.step, describe_error(self.error) + self.note, short_repr(self.data))
+
+
+def _kind(value: Any) -> str:
+    """``int 12345``: a wrong value as an error message shows it."""
+    return f"{type(value).__name__} {short_repr(value, 60)}"
+
+
+def _outputs(outs: Any, what: str, data: Any) -> Any:
+    """The outputs of a _multi step as something to iterate over, or a StepError saying what the
+    step must return. Lists pass without a check; this runs only for other values."""
+    if isinstance(outs, (str, bytes, bytearray)) or not hasattr(outs, "__iter__"):
+        raise StepError(what, TypeError(
+            f"a _multi computation must return a list of outputs (or None for none), got {_kind(outs)}; "
+            f"return [value] for a single output"), data)
+    return outs
 
 
 def short_repr(value: Any, limit: int = 120) -> str:
@@ -83,6 +105,7 @@ class LaneRunner:
         self._decoders: List[Callable[[bytes], Any]] = []
         self._decoder_names: List[str] = []
         self._routed_entries: Dict[int, Callable[[Any, Any], None]] = {}
+        self._step_names: Dict[int, str] = {}
         sink_id = 0
         for p_index, pipeline in enumerate(app.pipelines):
             ids = list(range(sink_id, sink_id + len(pipeline.sinks)))
@@ -102,6 +125,7 @@ class LaneRunner:
                 here = self._stateful(step, chain)
                 code = p_index * 4096 + s_index
                 self._routed_entries[code] = here
+                self._step_names[code] = str(step.computation.name)
                 chain = self._router(code, step, here)
         return chain
 
@@ -129,7 +153,11 @@ class LaneRunner:
             try:
                 out = fn(value)
                 if out.__class__ is not bytes:
-                    out = out.encode("utf-8") if isinstance(out, str) else bytes(out)
+                    out = out.encode("utf-8") if out.__class__ is str else _sink_bytes(
+                        out, name, "a TCP sink's encoder must return bytes or str (sent as UTF-8)")
+            except StepError as err:
+                err.data = value
+                raise
             except Exception as e:
                 raise StepError(name, e, value) from None
             append(out)
@@ -143,11 +171,20 @@ class LaneRunner:
             try:
                 out = fn(value)
                 if isinstance(out, tuple):
+                    if len(out) != 2:
+                        raise StepError(name, TypeError(
+                            f"{_RECORD_RULE}, got a tuple of {len(out)} items {short_repr(out, 60)}"), value)
                     payload, key = out
                 else:
                     payload, key = out, None
-                payload = _as_bytes(payload)
-                key = None if key is None else _as_bytes(key)
+                if payload.__class__ is not bytes:
+                    payload = payload.encode("utf-8") if payload.__class__ is str else _sink_bytes(
+                        payload, name, _RECORD_RULE + ": the value")
+                if key is not None and key.__class__ is not bytes:
+                    key = _sink_bytes(key, name, _RECORD_RULE + ": the key")
+            except StepError as err:
+                err.data = value
+                raise
             except Exception as e:
                 raise StepError(name, e, value) from None
             if key is None:
@@ -168,12 +205,17 @@ class LaneRunner:
                     raise StepError(name, e, data) from None
                 if outs is None:
                     return
-                for out in outs:
-                    if out is not None:
-                        try:
-                            nxt(out)
-                        except StepError as err:  # one output failing must not lose its siblings
-                            errors.append((err.step, describe_error(err.error), short_repr(err.data)))
+                if outs.__class__ is not list:
+                    outs = _outputs(outs, name, data)
+                try:
+                    for out in outs:
+                        if out is not None:
+                            try:
+                                nxt(out)
+                            except StepError as err:  # one output failing must not lose its siblings
+                                errors.append(err.entry())
+                except Exception as e:  # iterating what the step returned raised
+                    raise StepError(name, e, data) from None
             return run_multi
 
         def run(data: Any) -> None:
@@ -193,11 +235,14 @@ class LaneRunner:
         factory = spec.factory
         declared = set(spec.keys) if spec.keys is not None else None
 
-        def entity(key: Any) -> Any:
+        def entity(key: Any, data: Any) -> Any:
             try:
                 state = factory()
             except Exception as e:
-                raise StepError(f"{name} (creating state {spec.name!r})", e, key) from None
+                raise StepError(name, e, data, (
+                    f" (raised by {spec.factory_name}() while making the entity of state {spec.name!r} for key "
+                    f"{short_repr(key, 60)}; it is called with no arguments for each new key: fix it so that call "
+                    f"works)")) from None
             store[key] = state
             if declared is not None and key not in declared:
                 self.notice(f"state {spec.name!r}: key {short_repr(key)} is not among the declared partition "
@@ -208,27 +253,33 @@ class LaneRunner:
         def run(key: Any, data: Any) -> None:
             state = store.get(key)
             if state is None:
-                state = entity(key)
+                state = entity(key, data)
             try:
                 result = fn(data, state)
             except Exception as e:
                 raise StepError(name, e, data) from None
-            try:
-                out, save = result
-            except (TypeError, ValueError):
+            if (result.__class__ is not tuple and result.__class__ is not list) or len(result) != 2:
                 raise StepError(name, TypeError(
-                    f"a state computation must return (output, save_state), got {short_repr(result)}"), data) from None
+                    f"a state computation must return a pair ({'outputs' if multi else 'output'}, save_state), "
+                    f"got {_kind(result)}; return (None, False) to emit nothing and leave the state unsaved"),
+                    data)
+            out, save = result
             if save:
                 dirty.add(key)
             if out is None:
                 return
             if multi:
-                for item in out:
-                    if item is not None:
-                        try:
-                            nxt(item)
-                        except StepError as err:
-                            errors.append((err.step, describe_error(err.error), short_repr(err.data)))
+                if out.__class__ is not list:
+                    out = _outputs(out, name, data)
+                try:
+                    for item in out:
+                        if item is not None:
+                            try:
+                                nxt(item)
+                            except StepError as err:
+                                errors.append(err.entry())
+                except Exception as e:  # iterating what the step returned raised
+                    raise StepError(name, e, data) from None
             else:
                 nxt(out)
         return run
@@ -248,23 +299,33 @@ class LaneRunner:
                 box.values.append(data)
             return send
 
-        part, part_name = spec.partition.fn, spec.partition.name
+        part, part_name, u64 = spec.partition.fn, spec.partition.name, spec.u64
         if lanes == 1:
             def local(data: Any) -> None:
                 try:
                     key = part(data)
-                    hash(key)  # an unhashable key must fail here as a step error, as route() does
                 except Exception as e:
                     raise StepError(part_name, e, data) from None
+                try:
+                    hash(key)  # an unhashable key must fail here as a step error, as route() does
+                except Exception as e:
+                    raise StepError(part_name, _key_error(e, key), data) from None
+                if u64 and (key.__class__ is not int or not 0 <= key <= _U64_MAX):
+                    raise StepError(part_name, _u64_error(spec.name, key), data)
                 here(key, data)
             return local
 
         def route(data: Any) -> None:
             try:
                 key = part(data)
-                dest = hash(key) % lanes
             except Exception as e:
                 raise StepError(part_name, e, data) from None
+            try:
+                dest = hash(key) % lanes
+            except Exception as e:
+                raise StepError(part_name, _key_error(e, key), data) from None
+            if u64 and (key.__class__ is not int or not 0 <= key <= _U64_MAX):
+                raise StepError(part_name, _u64_error(spec.name, key), data)
             if dest == me:
                 here(key, data)
             else:
@@ -293,7 +354,9 @@ class LaneRunner:
                 if message is not None:
                     entry(message)
             except StepError as err:
-                errors.append((err.step, describe_error(err.error), short_repr(err.data)))
+                errors.append(err.entry())
+            except Exception as e:  # noqa: BLE001 - user code outside a step (a key's __eq__): lose one message
+                errors.append(_unexpected(self.app.pipelines[pipeline].name, e, chunk))
         return self._take_results()
 
     def messages(self, pipeline: int, messages: List[Any]) -> Any:
@@ -303,23 +366,41 @@ class LaneRunner:
             try:
                 entry(message)
             except StepError as err:
-                errors.append((err.step, describe_error(err.error), short_repr(err.data)))
+                errors.append(err.entry())
+            except Exception as e:  # noqa: BLE001
+                errors.append(_unexpected(self.app.pipelines[pipeline].name, e, message))
         return self._take_results()
 
     def routed(self, packed: str) -> Any:
         """Continues messages that another lane routed here (as ``Outbox.take`` packed them)."""
-        codes, keys, values = unpack(packed, self.deserialize)
+        failed: Dict[int, BaseException] = {}
+        codes, keys, values = unpack(packed, self.deserialize, failed)
         entries, errors = self._routed_entries, self.errors
         # A batch usually holds one step's messages, and unpartitioned states have no keys:
         # unpack gives a single code and None for those columns.
         codes = repeat(codes) if type(codes) is int else codes
         keys = repeat(None) if keys is None else keys
+        if failed:  # rare: the module's deserialize raised for some messages; only those are lost
+            codes, keys, values = self._drop_undeserializable(failed, codes, keys, values)
         for code, key, value in zip(codes, keys, values):
             try:
                 entries[code](key, value)
             except StepError as err:
-                errors.append((err.step, describe_error(err.error), short_repr(err.data)))
+                errors.append(err.entry())
+            except Exception as e:  # noqa: BLE001
+                errors.append(_unexpected(self._step_names[code], e, value))
         return self._take_results()
+
+    def _drop_undeserializable(self, failed: Dict[int, BaseException], codes: Any, keys: Any,
+                               values: List[Any]) -> Tuple[List[Any], List[Any], List[Any]]:
+        rows = list(zip(codes, keys, values))
+        for i in sorted(failed):
+            e = failed[i]
+            self.errors.append((self._step_names[rows[i][0]], describe_error(e) + (
+                " (in the module's deserialize(bs) while the message crossed to this lane; make deserialize "
+                "rebuild what serialize(obj) returns)"), "<a message routed from another lane>"))
+        kept = [row for i, row in enumerate(rows) if i not in failed]
+        return [r[0] for r in kept], [r[1] for r in kept], [r[2] for r in kept]
 
     # -- results -------------------------------------------------------------------------------
     def _take_results(self) -> Optional[Tuple[Any, Any, Any, Any]]:
@@ -339,11 +420,17 @@ class LaneRunner:
         routes = None
         for lane, box in enumerate(self.outboxes):
             if box.codes:
+                packed, count, dropped = box.take_checked(self.serialize)
+                for code, _key, value, e in dropped:
+                    self.errors.append((self._step_names[code], describe_error(e) + (
+                        " (in the module's serialize(obj) while the message was routed to another lane; make "
+                        "serialize return bytes for every value it is given)"), short_repr(value)))
+                if packed is None:
+                    continue
                 if routes is None:
                     routes = []
-                count = len(box)
                 routes.append(lane)
-                routes.append(box.take(self.serialize))
+                routes.append(packed)
                 routes.append(count)
         errors = notices = None
         if self.errors:
@@ -364,9 +451,32 @@ class LaneRunner:
         self.notices.append(text)
 
 
-def _as_bytes(value: Any) -> bytes:
-    if value.__class__ is bytes:
-        return value
+_RECORD_RULE = ("an encoder of a Kafka or extension sink must return bytes or str, or a pair (value, key) "
+                "with a bytes or str value and a bytes, str or None key")
+_U64_MAX = 2 ** 64 - 1
+
+
+def _sink_bytes(value: Any, name: str, rule: str) -> bytes:
+    """What an encoder returned, as bytes; a StepError naming the rule for anything else (an int
+    must not become that many zero bytes, as ``bytes(n)`` would make it)."""
     if isinstance(value, str):
         return value.encode("utf-8")
-    return bytes(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    raise StepError(name, TypeError(f"{rule}, got {_kind(value)}"), None)
+
+
+def _key_error(e: BaseException, key: Any) -> BaseException:
+    if isinstance(e, TypeError) and "unhashable" in str(e):
+        return TypeError(f"a partition function must return a hashable key (str, int, bytes, or a tuple of "
+                         f"these): {e}, got {_kind(key)}")
+    return e
+
+
+def _u64_error(state: str, key: Any) -> TypeError:
+    return TypeError(f"state {state!r} is partitioned with to_state_partition_u64, so its partition function "
+                     f"must return an int from 0 to 2**64-1, got {_kind(key)}")
+
+
+def _unexpected(where: str, e: BaseException, data: Any) -> Tuple[str, str, str]:
+    return (str(where), describe_error(e), short_repr(data))

@@ -53,7 +53,7 @@ class ApplicationBuilder:
         source = copy.copy(source_config)
         source.decoder = classic.as_decoder(source_config.decoder, f"the source of pipeline {name!r}",
                                             getattr(source_config, "kind", "tcp"))
-        if source.kind == "tcp" and source.decoder.header_length is None:
+        if source.kind == "tcp" and source.decoder.header_size is None:
             raise WallarooParameterError(
                 f"the source of pipeline {name!r} is a TCPSourceConfig but its decoder has no framing (a "
                 f"streaming_message_decoder is for SourceExtensionConfig); use @wallaroo.decoder("

@@ -195,7 +195,7 @@ def frame(payload: Union[bytes, str], length_fmt: str = ">I") -> bytes:
 
 def unframe(data: bytes, decoder: Decoder) -> List[bytes]:
     """The payloads of a framed byte stream, cut with ``decoder``'s header."""
-    header_length = decoder.header_length
+    header_length = decoder.header_size
     if not header_length:
         raise ValueError(f"decoder {decoder.name!r} has no header_length, so it cannot frame a stream")
     read_length = payload_length_reader(decoder)

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -50,11 +51,17 @@ public final class EngineProcess implements AutoCloseable {
 
     /** Starts {@code scripts/wallaroo args...} in {@code workDir}. */
     public static EngineProcess start(Path workDir, List<String> args) throws IOException {
+        return start(workDir, args, Map.of());
+    }
+
+    /** Starts {@code scripts/wallaroo args...} in {@code workDir} with extra environment variables (e.g. PYTHONPATH). */
+    public static EngineProcess start(Path workDir, List<String> args, Map<String, String> env) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(root().resolve("scripts/wallaroo").toString());
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         builder.environment().remove("PYTHONPATH");
+        builder.environment().putAll(env);
         return new EngineProcess(builder.start());
     }
 

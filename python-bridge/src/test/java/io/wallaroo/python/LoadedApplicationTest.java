@@ -11,12 +11,17 @@ import org.graalvm.polyglot.Context;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The shipped examples loaded the way the launcher loads them (import the module, call
@@ -81,6 +86,26 @@ class LoadedApplicationTest {
             assertEquals(Map.of("status counts", new StateDefinition("status counts", "logfiles.CounterBuilder",
                     new StateDefinition.Single())), app.states());
         }
+    }
+
+    @Test
+    void aCExtensionBuiltForCPythonIsNamedWithWhatToDo(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("needs_native.py"), "import fastjson\ndef application_setup(args):\n    pass\n");
+        Path binary = Files.write(dir.resolve("fastjson.cpython-312-x86_64-linux-gnu.so"), new byte[] {0x7f, 'E', 'L', 'F'});
+        try (Context context = python.newContext()) {
+            context.eval("python", "import sys; sys.path.insert(0, " + pythonString(dir.toString()) + ")");
+            ApplicationLoadException e = assertThrows(ApplicationLoadException.class,
+                    () -> LoadedApplication.load(context, "needs_native", ARGS));
+            assertEquals("c-extension", e.kind());
+            assertTrue(e.getMessage().contains("needs 'fastjson', a C extension built for CPython (" + binary + ")"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("which GraalPy cannot load: install a GraalPy build"), e.getMessage());
+            assertTrue(e.pythonTraceback().contains("ModuleNotFoundError"), e.pythonTraceback());
+        }
+    }
+
+    private static String pythonString(String text) {
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
     /** Loads {@code module}; a load failure fails the test with the Python traceback. */

@@ -24,8 +24,18 @@ public record Framing(int headerLength, PayloadLength payloadLength) {
         return new Framing(headerLength, field);
     }
 
-    /** Reads the payload length from a header; returns a negative number for an invalid header. */
+    /**
+     * Reads the payload length from a header; returns a negative number for an invalid header,
+     * or throws {@link InvalidHeaderException} with a reason the user can act on.
+     */
     public interface PayloadLength {
         long payloadLength(byte[] header);
+    }
+
+    /** A header no length can be read from; the message says why and what to fix. */
+    public static final class InvalidHeaderException extends RuntimeException {
+        public InvalidHeaderException(String reason) {
+            super(reason);
+        }
     }
 }

@@ -60,7 +60,13 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter {
         int headerLength = header.length;
         while (cumulation.readableBytes() >= headerLength) {
             cumulation.getBytes(cumulation.readerIndex(), header);
-            long length = framing.payloadLength().payloadLength(header);
+            long length;
+            try {
+                length = framing.payloadLength().payloadLength(header);
+            } catch (RuntimeException e) {
+                rejectHeader(ctx, e.getMessage());
+                return;
+            }
             if (length < 0 || length > maxFrameBytes) {
                 reject(ctx, length);
                 return;
@@ -106,6 +112,16 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter {
                         + " or raise --max-frame-bytes (now {}); other connections are not affected",
                 ctx.channel().remoteAddress(), length,
                 length < 0 ? "a negative length" : "more than the limit", maxFrameBytes);
+        ctx.close();
+    }
+
+    /** The header's length could not be read: the frame boundaries of this stream are lost. */
+    private void rejectHeader(ChannelHandlerContext ctx, String reason) {
+        failed = true;
+        flush();
+        LOG.warn("closing input connection from {}: {}; where the next frame starts is unknown, so the rest of"
+                        + " this connection cannot be read; other connections are not affected",
+                ctx.channel().remoteAddress(), reason);
         ctx.close();
     }
 
