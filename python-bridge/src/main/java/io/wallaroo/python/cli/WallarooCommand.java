@@ -4,6 +4,8 @@ import io.wallaroo.engine.connector.Connectors;
 import io.wallaroo.engine.connector.kafka.KafkaOptions;
 import io.wallaroo.engine.runtime.EngineSettings;
 import io.wallaroo.engine.runtime.StreamEngine;
+import io.wallaroo.engine.snapshot.SnapshotMismatchException;
+import io.wallaroo.engine.snapshot.SnapshotStore;
 import io.wallaroo.engine.topology.Pipeline;
 import io.wallaroo.python.ApplicationLoadException;
 import io.wallaroo.python.LoadedApplication;
@@ -77,8 +79,13 @@ public final class WallarooCommand implements Callable<Integer> {
     boolean clusterInitializer;
     @Option(names = "--worker-count", paramLabel = "N", description = "Accepted for Machida compatibility; not used yet.")
     String workerCount;
-    @Option(names = "--resilience-dir", paramLabel = "DIR", description = "Accepted for Machida compatibility; not used yet.")
+    @Option(names = "--resilience-dir", paramLabel = "DIR",
+            description = "Keep state snapshots here and restore from them at start (off when absent); see docs/resilience.md.")
     String resilienceDir;
+
+    @Option(names = "--snapshot-interval", paramLabel = "MILLIS", defaultValue = "500",
+            description = "With --resilience-dir: milliseconds between snapshots (default: ${DEFAULT-VALUE}).")
+    long snapshotIntervalMillis;
 
     @CommandLine.Unmatched
     List<String> unmatched = new ArrayList<>();
@@ -132,6 +139,19 @@ public final class WallarooCommand implements Callable<Integer> {
         StreamEngine engine = new StreamEngine(app.model(),
                 new PythonLaneExecutorFactory(python, app, module, rawArgs),
                 new Connectors(KafkaOptions.defaults().withStartupTimeout(Duration.ofSeconds(kafkaStartupSeconds))), settings);
+        if (resilienceDir != null) {
+            if (snapshotIntervalMillis < 1) {
+                System.err.println("error: --snapshot-interval must be at least 1 (milliseconds)");
+                return 2;
+            }
+            try {
+                engine.enableSnapshots(SnapshotStore.open(Path.of(resilienceDir), 32),
+                        Duration.ofMillis(snapshotIntervalMillis));
+            } catch (java.io.IOException e) {
+                System.err.println("error: " + e.getMessage());
+                return 1;
+            }
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             engine.close();
@@ -146,9 +166,16 @@ public final class WallarooCommand implements Callable<Integer> {
             }
             System.err.println("error: " + e.getMessage());
             return 1;
+        } catch (SnapshotMismatchException e) {
+            System.err.println("error: " + e.getMessage());
+            return 1;
         } catch (Exception e) {
             System.err.println("error: cannot start application '" + app.model().name() + "': " + e.getMessage());
             return 1;
+        }
+        if (resilienceDir != null) {
+            System.out.println("wallaroo: resilience: " + engine.restoreSummary() + "; snapshots every "
+                    + snapshotIntervalMillis + " ms");
         }
         List<String> names = app.model().pipelines().stream().map(Pipeline::name).toList();
         String worker = workerName == null ? "" : " (worker " + workerName + ")";
@@ -166,7 +193,6 @@ public final class WallarooCommand implements Callable<Integer> {
         if (external != null) ignored.add("--external");
         if (clusterInitializer) ignored.add("--cluster-initializer");
         if (workerCount != null) ignored.add("--worker-count");
-        if (resilienceDir != null) ignored.add("--resilience-dir");
         for (String arg : unmatched) {
             if (arg.startsWith("--pony")) {
                 ignored.add(arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg);
