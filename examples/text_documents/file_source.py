@@ -5,7 +5,8 @@
 
 Each line goes out with the file's name as its partition and its position as its sequence
 (counting across --repeat passes), so running the script again sends nothing the engine has
-already taken: the engine drops every sequence it has seen for this stream and partition.
+already taken: it asks the engine for the last sequence it holds and starts after it (and the
+engine would drop every sequence it has seen for this stream and partition anyway).
 """
 import argparse
 import os
@@ -32,15 +33,20 @@ def main():
     host, port = text_documents.parse_text_stream_addr(sys.argv[1:])
 
     extension = text_documents.TextStream(host, port).extension(name=args.name)
+    # The engine says the last sequence it holds for this file (kept across its restarts with
+    # --resilience-dir): send only what comes after.
+    done = extension.last_sequence(partition) or 0
     sequence = 0
     for _ in range(args.repeat):
         for line in lines:
             sequence += 1
+            if sequence <= done:
+                continue
             extension.write(line, partition=partition, sequence=sequence)
             if args.rate > 0:
                 time.sleep(1.0 / args.rate)
     extension.close()
-    print("file_source: sent %d lines of %s" % (sequence, args.file), file=sys.stderr)
+    print("file_source: sent %d lines of %s (skipped %d the engine already had)" % (sequence - min(done, sequence), args.file, min(done, sequence)), file=sys.stderr)
 
 
 if __name__ == "__main__":

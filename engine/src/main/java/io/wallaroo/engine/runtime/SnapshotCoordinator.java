@@ -53,6 +53,8 @@ final class SnapshotCoordinator implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "wallaroo-snapshot"));
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> daemon(r, "wallaroo-snapshot-writer"));
     private volatile boolean closed;
+    private volatile boolean retryWrite = true;       // nothing written yet, or the last write failed
+    private Map<String, Map<String, Long>> lastPositions = Map.of();
 
     SnapshotCoordinator(SnapshotStore store, String fingerprint, Duration interval, List<Lane> lanes, FlowGate gate,
                         Metrics metrics, Map<String, Map<String, Long>> restoredPositions) {
@@ -137,6 +139,11 @@ final class SnapshotCoordinator implements AutoCloseable {
         for (CompletableFuture<List<EntityBytes>> answer : answers) {
             dirty.addAll(answer.join());
         }
+        if (dirty.isEmpty() && positions.equals(lastPositions) && !retryWrite) {
+            metrics.add("snapshot.unchanged", 1); // nothing new to keep: the last file still describes this cut
+            return;
+        }
+        lastPositions = positions;
         writer.execute(() -> write(positions, dirty));
     }
 
@@ -181,7 +188,9 @@ final class SnapshotCoordinator implements AutoCloseable {
                 metrics.add("snapshot.compactions", 1);
             }
             metrics.set("snapshot.last.id", written.id());
+            retryWrite = false;
         } catch (java.io.IOException | RuntimeException e) {
+            retryWrite = true;
             metrics.add("snapshot.failures", 1);
             if (failureLog.admit() >= 0) {
                 LOG.warn("writing a snapshot to {} failed ({}); processing goes on and the next snapshot "
