@@ -1,0 +1,239 @@
+package io.wallaroo.examples;
+
+import io.wallaroo.kafka.local.LocalKafka;
+import io.wallaroo.kafka.local.TextClients;
+import io.wallaroo.kafka.local.TextRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * --resilience-dir end to end: real engine processes killed with SIGKILL at random moments, a
+ * real broker, partitioned state over several lanes. The application counts records per key and
+ * writes the running count; after every crash and restart the last count of each key must equal
+ * the number of its inputs: nothing lost, nothing applied twice.
+ */
+class ResilienceIT {
+    private static final int PARTITIONS = 4;
+    private static final int KEYS = 16;
+    private static LocalKafka kafka;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        kafka = LocalKafka.start(PARTITIONS);
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private static final String APP = """
+            import wallaroo
+
+
+            def application_setup(args):
+                k_in, k_in_brokers, k_in_level = wallaroo.kafka_parse_source_options(args)
+                k_out, k_out_brokers, k_out_level, linger, max_size = wallaroo.kafka_parse_sink_options(args)
+                ab = wallaroo.ApplicationBuilder("resilient counts")
+                ab.new_pipeline("count", wallaroo.KafkaSourceConfig(k_in, k_in_brokers, k_in_level, text))
+                if "--changed-topology" in args:
+                    ab.to(same)
+                ab.to_state_partition(count, Tally, "tallies", by_key)
+                ab.to_sink(wallaroo.KafkaSinkConfig(k_out, k_out_brokers, k_out_level, linger, max_size, keyed))
+                return ab.build()
+
+
+            class Tally(object):
+                def __init__(self):
+                    self.n = 0
+
+
+            @wallaroo.decoder(header_length=4, length_fmt=">I")
+            def text(bs):
+                return bs.decode("utf-8")
+
+
+            @wallaroo.computation(name="same")
+            def same(s):
+                return s
+
+
+            @wallaroo.partition
+            def by_key(s):
+                return s.split(",")[0]
+
+
+            @wallaroo.state_computation(name="count")
+            def count(s, tally):
+                tally.n += 1
+                return ((s.split(",")[0], tally.n), True)
+
+
+            @wallaroo.encoder
+            def keyed(t):
+                return ("%s,%d" % t, t[0])
+            """;
+
+    private static List<TextRecord> records(int from, int to) {
+        return IntStream.range(from, to).mapToObj(i -> TextRecord.of("k" + (i % KEYS), "k" + (i % KEYS) + "," + i)).toList();
+    }
+
+    private static Map<String, Integer> expected(int n) {
+        Map<String, Integer> out = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            out.merge("k" + (i % KEYS), 1, Integer::sum);
+        }
+        return out;
+    }
+
+    /** The highest count written per key: the state after the last input, if nothing was lost or doubled. */
+    private static Map<String, Integer> lastCounts(String topic, int atLeast) {
+        Map<String, Integer> out = new TreeMap<>();
+        for (TextRecord r : TextClients.read(kafka.bootstrapServers(), topic, atLeast, Duration.ofSeconds(3), Duration.ofSeconds(120))) {
+            String[] f = r.value().split(",");
+            out.merge(f[0], Integer.parseInt(f[1]), Math::max);
+        }
+        return out;
+    }
+
+    private EngineProcess start(String in, String out, Path dir, int lanes, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--application-module", "resilient_counts", "--ponythreads",
+                Integer.toString(lanes), "--resilience-dir", dir.toString(), "--snapshot-interval", "200",
+                "--kafka_source_topic", in, "--kafka_source_brokers", kafka.bootstrapServers(),
+                "--kafka_sink_topic", out, "--kafka_sink_brokers", kafka.bootstrapServers(),
+                "--kafka_sink_max_produce_buffer_ms", "5"));
+        args.addAll(List.of(extra));
+        return EngineProcess.start(tmp, args);
+    }
+
+    private static long snapshotFiles(Path dir) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.count();
+        }
+    }
+
+    private static long outputRecords(String topic) throws Exception {
+        return kafka.endOffsets(topic).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static void awaitOutput(String topic, long atLeast, EngineProcess engine) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (outputRecords(topic) < atLeast) {
+            if (System.nanoTime() > deadline || !engine.process().isAlive()) {
+                throw new AssertionError("output stalled below " + atLeast + ":\n" + engine.outputText());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** The entity count the start-up line reports, -1 when it started fresh. */
+    private static int restoredEntities(EngineProcess engine) {
+        for (String line : engine.output()) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("restored snapshot \\d+ .*: (\\d+) entities").matcher(line);
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void killedAtRandomMomentsEveryKeyCountsEachInputOnce() throws Exception {
+        Files.writeString(tmp.resolve("resilient_counts.py"), APP);
+        String in = "counts-in";
+        String out = "counts-out";
+        kafka.createTopic(in, PARTITIONS);
+        kafka.createTopic(out, 3);
+        Path dir = tmp.resolve("resilience");
+        long seed = Long.getLong("resilience.seed", System.nanoTime());
+        Random random = new Random(seed);
+        int chunk = 1500;
+        int sent = 0;
+        long mostFiles = 0;
+        List<Integer> restored = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+            int lanes = round % 2 == 0 ? 2 : 3; // another lane count on every restart
+            long before = outputRecords(out);
+            TextClients.send(kafka.bootstrapServers(), in, records(sent, sent + chunk));
+            sent += chunk;
+            try (EngineProcess engine = start(in, out, dir, lanes)) {
+                engine.awaitReady();
+                engine.awaitLine(round == 0 ? "resilience: started fresh" : "resilience: restored snapshot", Duration.ofSeconds(5));
+                restored.add(restoredEntities(engine));
+                // SIGKILL somewhere in the middle of this round's input (replays come out first)
+                awaitOutput(out, before + 100 + random.nextInt(chunk - 200), engine);
+                engine.kill();
+            }
+            mostFiles = Math.max(mostFiles, snapshotFiles(dir));
+        }
+        for (int round = 1; round < 5; round++) {
+            assertTrue(restored.get(round) > 0, "round " + round + " restored state, not an empty snapshot: " + restored
+                    + " (seed " + seed + ")");
+        }
+        try (EngineProcess engine = start(in, out, dir, 2)) {
+            engine.awaitReady();
+            assertTrue(restoredEntities(engine) > 0);
+            Map<String, Integer> counts = lastCounts(out, sent);
+            assertEquals(expected(sent), counts, "after 5 SIGKILLs (seed " + seed + ") the last count of every key "
+                    + "equals its inputs:\n" + engine.outputText());
+            // two more bursts, so the last two snapshots both hold state
+            for (int burst = 0; burst < 2; burst++) {
+                long before = outputRecords(out);
+                TextClients.send(kafka.bootstrapServers(), in, records(sent, sent + 400));
+                sent += 400;
+                awaitOutput(out, before + 400, engine);
+                Thread.sleep(600);
+            }
+            engine.kill();
+        }
+        assertTrue(mostFiles <= 2 * 33 + 2, "the resilience directory stays bounded: " + mostFiles + " files");
+
+        // The newest snapshot torn: the previous one is restored, Kafka replays from its offsets.
+        try (Stream<Path> files = Files.list(dir)) {
+            Path newest = files.filter(f -> f.toString().endsWith(".wsnap")).sorted().reduce((a, b) -> b).orElseThrow();
+            try (RandomAccessFile f = new RandomAccessFile(newest.toFile(), "rw")) {
+                f.setLength(f.length() - 7);
+            }
+        }
+        try (EngineProcess engine = start(in, out, dir, 3)) {
+            engine.awaitReady();
+            engine.awaitLine("skipped a damaged snapshot", Duration.ofSeconds(5));
+            assertTrue(restoredEntities(engine) > 0, engine.outputText());
+            assertEquals(expected(sent), lastCounts(out, sent), "restored from the previous snapshot, still exact:\n"
+                    + engine.outputText());
+        } // SIGTERM: a clean stop takes a final snapshot
+
+        // Another topology against the same directory: refused, naming the difference.
+        try (EngineProcess engine = start(in, out, dir, 2, "--changed-topology")) {
+            int exit = engine.awaitExit(Duration.ofSeconds(120));
+            String text = engine.outputText();
+            assertEquals(1, exit, text);
+            assertTrue(text.contains("holds snapshots of a different application or topology"), text);
+            assertTrue(text.contains("this run has:  pipeline count: source kafka topic counts-in; steps [same, count on state tallies]"), text);
+            assertTrue(text.contains("delete or rename"), text);
+        }
+    }
+}
