@@ -25,6 +25,9 @@ def main():
     parser.add_argument("--rate", type=float, default=0.0,
                         help="lines per second (default: as fast as the engine takes them)")
     parser.add_argument("--name", default="file", help="the stream name the engine remembers sequences under")
+    parser.add_argument("--from-start", action="store_true",
+                        help="send every line again instead of starting after the engine's last sequence "
+                             "(the engine drops the ones it has)")
     args = parser.parse_args()
 
     with open(args.file, encoding="utf-8") as f:
@@ -35,7 +38,7 @@ def main():
     extension = text_documents.TextStream(host, port).extension(name=args.name)
     # The engine says the last sequence it holds for this file (kept across its restarts with
     # --resilience-dir): send only what comes after.
-    done = extension.last_sequence(partition) or 0
+    done = 0 if args.from_start else (extension.last_sequence(partition) or 0)
     sequence = 0
     for _ in range(args.repeat):
         for line in lines:

@@ -274,6 +274,8 @@ def main():
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--no-ceiling", action="store_true")
     parser.add_argument("--no-crossing", action="store_true", help="skip the lane-crossing micro-benchmark")
+    parser.add_argument("--resilience", action="store_true",
+                        help="also word count with --resilience-dir on vs off, snapshot cost and recovery time")
     args = parser.parse_args()
 
     results = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "cores": os.cpu_count(), "args": vars(args),
@@ -309,6 +311,11 @@ def main():
         for k, v in res["ratios"].items():
             print(f"  {k}: {v:.2f}x", flush=True)
         results["workloads"][name] = res
+
+    if args.resilience:
+        import resilience
+        print("word count, resilience on vs off:", flush=True)
+        results["resilience"] = resilience.run(args, max(int(x) for x in args.lanes.split(",")))
 
     os.makedirs(os.path.join(ROOT, "bench-results"), exist_ok=True)
     path = os.path.join(ROOT, "bench-results", f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json")

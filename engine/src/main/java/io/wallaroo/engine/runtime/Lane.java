@@ -35,6 +35,7 @@ final class Lane implements Runnable {
     private List<Sink> sinks;
     private String[] sinkCounters;
     private Thread thread;
+    private SinkLedger ledger;   // set when snapshots are on
 
     Lane(int index, LaneExecutor executor, FlowGate gate, Metrics metrics, FailureLog failures) {
         this.index = index;
@@ -74,6 +75,11 @@ final class Lane implements Runnable {
         CompletableFuture<List<EntityBytes>> dirty = new CompletableFuture<>();
         queue.add(new Barrier(dirty));
         return dirty;
+    }
+
+    /** Numbers sink output so snapshots can wait for it to leave; set before the lane starts. */
+    void trackSinkOutput(SinkLedger sinkLedger) {
+        this.ledger = sinkLedger;
     }
 
     /** Loads this lane's share of a snapshot; called before the lane starts. */
@@ -155,7 +161,8 @@ final class Lane implements Runnable {
         public void emit(int sinkId, byte[] bytes, int messages) {
             metrics.add(sinkCounters[sinkId], messages);
             try {
-                sinks.get(sinkId).write(new SinkChunk(bytes, messages, current.retain()));
+                Completion done = ledger == null ? current.retain() : ledger.track(current.retain());
+                sinks.get(sinkId).write(new SinkChunk(bytes, messages, done));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for sink " + sinkId, e);

@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * entities. The inlets are released as soon as every lane answered: lanes keep working through
  * their queues while the inlets are held, so the pause each snapshot costs is the tail of the
  * drain plus the serialization of changed entities. Writing the file happens on another thread,
- * after processing has resumed.
+ * after processing has resumed, and only once every sink has delivered the output of the input
+ * the snapshot covers ({@link SinkLedger}): a crash can then re-produce output, never lose it.
  *
  * <p><b>Failures.</b> A failed write is logged (throttled), counted ({@code snapshot.failures}) and
  * retried at the next interval with the same entities plus the newer ones; processing goes on.
@@ -39,6 +40,8 @@ final class SnapshotCoordinator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotCoordinator.class);
     /** A cut whose drain takes longer than this is given up (inputs released) and tried again. */
     private static final long DRAIN_LIMIT_MILLIS = 20_000;
+    /** How long a snapshot waits for sinks to deliver the output it covers before it is dropped. */
+    private static final long SINK_LIMIT_MILLIS = 30_000;
 
     private final SnapshotStore store;
     private final String fingerprint;
@@ -48,6 +51,7 @@ final class SnapshotCoordinator implements AutoCloseable {
     private final Metrics metrics;
     private final LogThrottle failureLog = new LogThrottle(1);
     private final List<EngineInlet> inlets = new CopyOnWriteArrayList<>();
+    private final SinkLedger sinkOutput = new SinkLedger();
     /** Positions of restored or closed inputs, per pipeline name. */
     private final Map<String, Map<String, Long>> retired = new HashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "wallaroo-snapshot"));
@@ -71,6 +75,11 @@ final class SnapshotCoordinator implements AutoCloseable {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
+    }
+
+    /** The ledger lanes number their sink output in; see {@link SinkLedger}. */
+    SinkLedger sinkLedger() {
+        return sinkOutput;
     }
 
     void start() {
@@ -113,6 +122,7 @@ final class SnapshotCoordinator implements AutoCloseable {
             retired.forEach((p, m) -> positions.put(p, new HashMap<>(m)));
         }
         List<CompletableFuture<List<EntityBytes>>> answers = new ArrayList<>();
+        long sinkMark;
         try {
             for (EngineInlet inlet : heldInlets) {
                 positions.computeIfAbsent(inlet.pipelineName(), k -> new HashMap<>()).putAll(inlet.hold());
@@ -129,6 +139,7 @@ final class SnapshotCoordinator implements AutoCloseable {
                 answers.add(lane.barrier());
             }
             CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).join();
+            sinkMark = sinkOutput.mark(); // every output of the input before the cut is in a sink by now
         } finally {
             heldInlets.forEach(EngineInlet::release);
         }
@@ -144,7 +155,7 @@ final class SnapshotCoordinator implements AutoCloseable {
             return;
         }
         lastPositions = positions;
-        writer.execute(() -> write(positions, dirty));
+        writer.execute(() -> write(positions, dirty, sinkMark));
     }
 
     private boolean drained(List<EngineInlet> heldInlets, long deadline) throws InterruptedException {
@@ -174,9 +185,19 @@ final class SnapshotCoordinator implements AutoCloseable {
         }
     }
 
-    private void write(Map<String, Map<String, Long>> positions, List<EntityBytes> dirty) {
+    private void write(Map<String, Map<String, Long>> positions, List<EntityBytes> dirty, long sinkMark) {
         long start = System.nanoTime();
         try {
+            if (!awaitSinks(sinkMark)) {
+                store.defer(dirty);
+                retryWrite = true;
+                metrics.add("snapshot.aborted", 1);
+                if (failureLog.admit() >= 0) {
+                    LOG.warn("a snapshot was not kept: sinks had not delivered the output it covers within {} s "
+                            + "(a receiver is slow or absent); trying again later", SINK_LIMIT_MILLIS / 1000);
+                }
+                return;
+            }
             SnapshotStore.Written written = store.write(fingerprint, positions, dirty);
             long micros = (System.nanoTime() - start) / 1000;
             metrics.add("snapshot.written", 1);
@@ -197,6 +218,22 @@ final class SnapshotCoordinator implements AutoCloseable {
                         + "tries again with these changes included", store.directory(), e.toString());
             }
         }
+    }
+
+    private boolean awaitSinks(long mark) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SINK_LIMIT_MILLIS);
+        while (!sinkOutput.settled(mark)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Takes a last snapshot of everything processed (a clean stop), then stops. */

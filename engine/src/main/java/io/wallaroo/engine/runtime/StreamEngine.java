@@ -87,6 +87,7 @@ public final class StreamEngine implements AutoCloseable {
         if (snapshotStore != null) {
             snapshots = new SnapshotCoordinator(snapshotStore, fingerprint, snapshotInterval, lanes, gate, metrics,
                     restored == null ? Map.of() : restored.positions());
+            lanes.forEach(lane -> lane.trackSinkOutput(snapshots.sinkLedger()));
         }
         List<SinkSpec> sinkSpecs = application.allSinks();
         for (int id = 0; id < sinkSpecs.size(); id++) {

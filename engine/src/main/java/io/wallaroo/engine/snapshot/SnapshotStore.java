@@ -237,6 +237,13 @@ public final class SnapshotStore {
         return new Written(id, base, entities.size(), bytes.length);
     }
 
+    /** Keeps changed entities for the next write without writing now (a snapshot that was not kept). */
+    public void defer(List<EntityBytes> changed) {
+        for (EntityBytes e : changed) {
+            unwritten.put(EntityKey.of(e), e);
+        }
+    }
+
     private List<Snapshot> readChain(long id) throws IOException {
         TreeMap<Long, Path> files = list();
         List<Snapshot> chain = chain(id, files, new HashMap<>(), new HashMap<>());
