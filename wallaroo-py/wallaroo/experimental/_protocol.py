@@ -22,6 +22,9 @@ RECORDS   4     engine -> sink          records, each ``int32`` key length (-1: 
                                         ``int32`` value length, value
 ACK       5     sink -> engine          ``int64`` count of records of this connection the script
                                         has handled so far (cumulative)
+RESUME    6     engine -> source        right after HELLO: ``int32`` n, then n times ``uint8``
+                                        has-partition, [``uint16``-prefixed partition], ``int64``
+                                        last sequence the engine holds
 ERROR     127   engine -> script        UTF-8 reason; the engine closes the connection after it
 ========  ====  ======================  ==========================================================
 
