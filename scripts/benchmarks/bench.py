@@ -284,7 +284,7 @@ def main():
         results["crossing"] = graalpy("crossing.py", args.warmup_seconds / 3, args.measure_seconds / 3)
         print("lane crossing, ns per message: " + ", ".join(f"{k} {v}" for k, v in results["crossing"].items()), flush=True)
 
-    for name in args.workloads.split(","):
+    for name in [w for w in args.workloads.split(",") if w not in ("", "none")]:
         workload = WORKLOADS[name](args.lines, args.connections)
         unit = "words" if name == "word_count" else "summaries"
         res = {"runs": []}

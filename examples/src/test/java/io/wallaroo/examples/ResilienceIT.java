@@ -283,7 +283,7 @@ class ResilienceIT {
     @Test
     void anExtensionSourceResumesWhereTheRestoredSnapshotStands() throws Exception {
         Path dir = tmp.resolve("text-resilience");
-        int passes = 10;
+        int passes = 20;
         List<String> args = List.of("--application-module", "text_word_count",
                 "--text-stream", "127.0.0.1:" + EngineProcess.freePort(),
                 "--word-count-stream", "127.0.0.1:" + EngineProcess.freePort(),
@@ -293,7 +293,7 @@ class ResilienceIT {
         try (first) {
             first.engine().awaitReady();
             try (PythonScript sink = first.printSink();
-                 PythonScript source = first.fileSource("--repeat", String.valueOf(passes), "--rate", "150")) {
+                 PythonScript source = first.fileSource("--repeat", String.valueOf(passes), "--rate", "20")) {
                 sink.awaitLines(TextDocumentsIT.WORDS_PER_PASS * 2, Duration.ofSeconds(180));
                 first.engine().kill();
                 assertTrue(source.awaitExit(Duration.ofSeconds(60)) != 0, "the script lost its engine mid-stream");

@@ -136,6 +136,11 @@ public final class WallarooCommand implements Callable<Integer> {
         }
         EngineSettings settings = EngineSettings.defaults(laneCount)
                 .withMaxFrameBytes(maxFrameBytes).withBatchMessages(batchSize);
+        if (resilienceDir != null) {
+            // A snapshot waits for the lanes to finish what is queued when it is cut: shallower
+            // queues keep that pause short (8k messages per lane is still 16 batches of 512).
+            settings = settings.withWatermarks(Math.min(settings.highWatermark(), 8192), Math.min(settings.lowWatermark(), 2048));
+        }
         StreamEngine engine = new StreamEngine(app.model(),
                 new PythonLaneExecutorFactory(python, app, module, rawArgs),
                 new Connectors(KafkaOptions.defaults().withStartupTimeout(Duration.ofSeconds(kafkaStartupSeconds))), settings);
