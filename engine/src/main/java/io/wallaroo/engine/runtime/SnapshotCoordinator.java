@@ -51,6 +51,8 @@ final class SnapshotCoordinator implements AutoCloseable {
     private final Metrics metrics;
     private final LogThrottle failureLog = new LogThrottle(1);
     private final List<EngineInlet> inlets = new CopyOnWriteArrayList<>();
+    private final Object cutLock = new Object();
+    private List<EngineInlet> holding;   // the inlets a cut holds, while it holds them
     private final SinkLedger sinkOutput = new SinkLedger();
     /** Positions of restored or closed inputs, per pipeline name. */
     private final Map<String, Map<String, Long>> retired = new HashMap<>();
@@ -87,7 +89,15 @@ final class SnapshotCoordinator implements AutoCloseable {
     }
 
     void opened(EngineInlet inlet) {
-        inlets.add(inlet);
+        synchronized (cutLock) {
+            inlets.add(inlet);
+            if (holding != null) {
+                // An input that opens during a cut joins it: nothing it delivers may reach a lane
+                // before the barrier, since its positions were not part of the cut.
+                inlet.hold();
+                holding.add(inlet);
+            }
+        }
     }
 
     void closed(EngineInlet inlet) {
@@ -116,7 +126,7 @@ final class SnapshotCoordinator implements AutoCloseable {
     /** One snapshot: hold, drain, barrier, release; then the write goes to the writer thread. */
     void cut() throws InterruptedException {
         long start = System.nanoTime();
-        List<EngineInlet> heldInlets = new ArrayList<>(inlets);
+        List<EngineInlet> heldInlets = new CopyOnWriteArrayList<>();
         Map<String, Map<String, Long>> positions = new HashMap<>();
         synchronized (retired) {
             retired.forEach((p, m) -> positions.put(p, new HashMap<>(m)));
@@ -124,8 +134,12 @@ final class SnapshotCoordinator implements AutoCloseable {
         List<CompletableFuture<List<EntityBytes>>> answers = new ArrayList<>();
         long sinkMark;
         try {
-            for (EngineInlet inlet : heldInlets) {
-                positions.computeIfAbsent(inlet.pipelineName(), k -> new HashMap<>()).putAll(inlet.hold());
+            synchronized (cutLock) {
+                heldInlets.addAll(inlets);
+                holding = heldInlets;
+                for (EngineInlet inlet : heldInlets) {
+                    positions.computeIfAbsent(inlet.pipelineName(), k -> new HashMap<>()).putAll(inlet.hold());
+                }
             }
             if (!drained(heldInlets, start + TimeUnit.MILLISECONDS.toNanos(DRAIN_LIMIT_MILLIS))) {
                 metrics.add("snapshot.aborted", 1);
@@ -141,7 +155,10 @@ final class SnapshotCoordinator implements AutoCloseable {
             CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).join();
             sinkMark = sinkOutput.mark(); // every output of the input before the cut is in a sink by now
         } finally {
-            heldInlets.forEach(EngineInlet::release);
+            synchronized (cutLock) {
+                holding = null;
+                heldInlets.forEach(EngineInlet::release);
+            }
         }
         long pause = System.nanoTime() - start;
         metrics.add("snapshot.pause.micros.total", pause / 1000);
