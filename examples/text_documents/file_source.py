@@ -5,7 +5,8 @@
 
 Each line goes out with the file's name as its partition and its position as its sequence
 (counting across --repeat passes), so running the script again sends nothing the engine has
-already taken: the engine drops every sequence it has seen for this stream and partition.
+already taken: it asks the engine for the last sequence it holds and starts after it (and the
+engine would drop every sequence it has seen for this stream and partition anyway).
 """
 import argparse
 import os
@@ -24,6 +25,9 @@ def main():
     parser.add_argument("--rate", type=float, default=0.0,
                         help="lines per second (default: as fast as the engine takes them)")
     parser.add_argument("--name", default="file", help="the stream name the engine remembers sequences under")
+    parser.add_argument("--from-start", action="store_true",
+                        help="send every line again instead of starting after the engine's last sequence "
+                             "(the engine drops the ones it has)")
     args = parser.parse_args()
 
     with open(args.file, encoding="utf-8") as f:
@@ -32,15 +36,20 @@ def main():
     host, port = text_documents.parse_text_stream_addr(sys.argv[1:])
 
     extension = text_documents.TextStream(host, port).extension(name=args.name)
+    # The engine says the last sequence it holds for this file (kept across its restarts with
+    # --resilience-dir): send only what comes after.
+    done = 0 if args.from_start else (extension.last_sequence(partition) or 0)
     sequence = 0
     for _ in range(args.repeat):
         for line in lines:
             sequence += 1
+            if sequence <= done:
+                continue
             extension.write(line, partition=partition, sequence=sequence)
             if args.rate > 0:
                 time.sleep(1.0 / args.rate)
     extension.close()
-    print("file_source: sent %d lines of %s" % (sequence, args.file), file=sys.stderr)
+    print("file_source: sent %d lines of %s (skipped %d the engine already had)" % (sequence - min(done, sequence), args.file, min(done, sequence)), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -274,6 +274,8 @@ def main():
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--no-ceiling", action="store_true")
     parser.add_argument("--no-crossing", action="store_true", help="skip the lane-crossing micro-benchmark")
+    parser.add_argument("--resilience", action="store_true",
+                        help="also word count with --resilience-dir on vs off, snapshot cost and recovery time")
     args = parser.parse_args()
 
     results = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "cores": os.cpu_count(), "args": vars(args),
@@ -282,7 +284,7 @@ def main():
         results["crossing"] = graalpy("crossing.py", args.warmup_seconds / 3, args.measure_seconds / 3)
         print("lane crossing, ns per message: " + ", ".join(f"{k} {v}" for k, v in results["crossing"].items()), flush=True)
 
-    for name in args.workloads.split(","):
+    for name in [w for w in args.workloads.split(",") if w not in ("", "none")]:
         workload = WORKLOADS[name](args.lines, args.connections)
         unit = "words" if name == "word_count" else "summaries"
         res = {"runs": []}
@@ -309,6 +311,11 @@ def main():
         for k, v in res["ratios"].items():
             print(f"  {k}: {v:.2f}x", flush=True)
         results["workloads"][name] = res
+
+    if args.resilience:
+        import resilience
+        print("word count, resilience on vs off:", flush=True)
+        results["resilience"] = resilience.run(args, max(int(x) for x in args.lanes.split(",")))
 
     os.makedirs(os.path.join(ROOT, "bench-results"), exist_ok=True)
     path = os.path.join(ROOT, "bench-results", f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json")

@@ -127,6 +127,19 @@ class SourceExtensionTest(unittest.TestCase):
         worker.join()
         extension.close()  # a second close does nothing
 
+    def test_last_sequence_reads_where_the_engine_stands(self):
+        extension = self.connected()
+        self.engine.read_frame()  # hello
+        # RESUME, built from the documented layout: int32 n, (uint8 has-partition, [uint16 n, name], int64)*
+        body = struct.pack(">i", 2) + bytes([1]) + struct.pack(">H", 5) + b"a.txt" + struct.pack(">q", 41) \
+            + bytes([0]) + struct.pack(">q", 7)
+        self.engine.conn.sendall(struct.pack(">IB", 1 + len(body), 6) + body)
+        self.assertEqual(extension.last_sequence("a.txt"), 41)
+        self.assertEqual(extension.last_sequence(), 7)
+        self.assertIsNone(extension.last_sequence("b.txt"))
+        extension.write("after", partition="a.txt", sequence=42)
+        self.assertEqual(self.engine.read_frame()[0], 2)
+
     def test_close_times_out_when_the_engine_does_not_answer(self):
         extension = self.connected()
         with self.assertRaises(TimeoutError):

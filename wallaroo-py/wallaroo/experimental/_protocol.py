@@ -22,6 +22,9 @@ RECORDS   4     engine -> sink          records, each ``int32`` key length (-1: 
                                         ``int32`` value length, value
 ACK       5     sink -> engine          ``int64`` count of records of this connection the script
                                         has handled so far (cumulative)
+RESUME    6     engine -> source        right after HELLO: ``int32`` n, then n times ``uint8``
+                                        has-partition, [``uint16``-prefixed partition], ``int64``
+                                        last sequence the engine holds
 ERROR     127   engine -> script        UTF-8 reason; the engine closes the connection after it
 ========  ====  ======================  ==========================================================
 
@@ -34,7 +37,7 @@ connection's messages enter the pipeline in the order they were written.
 from __future__ import annotations
 
 import struct
-from typing import Iterator, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 VERSION = 1
 
@@ -43,6 +46,7 @@ MESSAGE = 2
 BYE = 3
 RECORDS = 4
 ACK = 5
+RESUME = 6
 ERROR = 127
 
 ROLE_SOURCE = 1
@@ -135,6 +139,38 @@ def parse_records(body: bytes) -> List[Tuple[Optional[bytes], bytes]]:
         records.append((key, bytes(body[at:at + value_length])))
         at += value_length
     return records
+
+
+def resume_frame(partitions: Dict[Optional[str], int]) -> bytes:
+    """A RESUME frame, as the engine sends it (used by tests standing in for the engine)."""
+    parts = [_INT32.pack(len(partitions))]
+    for partition, sequence in partitions.items():
+        if partition is None:
+            parts.append(b"\x00")
+        else:
+            name = partition.encode("utf-8")
+            parts.append(b"\x01" + struct.pack(">H", len(name)) + name)
+        parts.append(_INT64.pack(sequence))
+    return frame(RESUME, b"".join(parts))
+
+
+def parse_resume(body: bytes) -> Dict[Optional[str], int]:
+    """Partition (None: no partition) -> the last sequence the engine accepted."""
+    (count,) = _INT32.unpack_from(body, 0)
+    at = 4
+    out: Dict[Optional[str], int] = {}
+    for _ in range(count):
+        has_partition = body[at]
+        at += 1
+        partition = None
+        if has_partition:
+            (n,) = struct.unpack_from(">H", body, at)
+            partition = body[at + 2:at + 2 + n].decode("utf-8")
+            at += 2 + n
+        (sequence,) = _INT64.unpack_from(body, at)
+        at += 8
+        out[partition] = sequence
+    return out
 
 
 class FrameReader:

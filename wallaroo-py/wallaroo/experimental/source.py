@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import socket
-from typing import Any, Optional
+from typing import Any, Dict, Optional
 
 from wallaroo.experimental import _protocol as wire
 from wallaroo.experimental._connect import connect as _connect, port_number
@@ -55,6 +55,7 @@ class SourceExtension:
         self._hello = wire.hello_frame(wire.ROLE_SOURCE, name)  # checks the name's length now
         self._sock: Optional[socket.socket] = None
         self._address = ""
+        self._resume: Optional[Dict[Optional[str], int]] = None
 
     def connect(self, host: str, port: Any, timeout: Optional[float] = None,
                 retry_interval: float = 0.25) -> "SourceExtension":
@@ -65,7 +66,41 @@ class SourceExtension:
         number = port_number(port)
         self._sock = _connect(host, number, self._hello, timeout, retry_interval)
         self._address = f"{host}:{number}"
+        self._resume = None
         return self
+
+    def last_sequence(self, partition: Any = None, timeout: float = 30.0) -> Optional[int]:
+        """The last sequence the engine has accepted for this stream name and ``partition``, or
+        None when it has none. With ``--resilience-dir`` this survives an engine restart too, so a
+        script that reconnects can resend from the message after it instead of from the start
+        (resending more is harmless: the engine drops sequences it has seen)."""
+        if self._resume is None:
+            self._resume = self._read_resume(timeout)
+        return self._resume.get(None if partition is None else str(partition))
+
+    def _read_resume(self, timeout: float) -> Dict[Optional[str], int]:
+        sock = self._require_connection()
+        reader = wire.FrameReader()
+        sock.settimeout(timeout)
+        try:
+            while True:
+                for kind, body in reader.frames():
+                    if kind == wire.RESUME:
+                        return wire.parse_resume(body)
+                    if kind == wire.ERROR:
+                        raise ExtensionError(f"the engine at {self._address} closed the connection: "
+                                             f"{body.decode('utf-8', 'replace')}")
+                data = sock.recv(4096)
+                if not data:
+                    raise ExtensionError(f"the engine at {self._address} closed the connection before saying "
+                                         f"where the stream stands")
+                reader.feed(data)
+        except socket.timeout:
+            raise ExtensionError(f"the engine at {self._address} did not say where the stream stands within "
+                                 f"{timeout} s; is it an engine of the same version?") from None
+        finally:
+            if self._sock is not None:
+                self._sock.settimeout(None)
 
     def write(self, message: Any, partition: Any = None, sequence: Optional[int] = None) -> None:
         """Encodes ``message`` and sends it to the engine.

@@ -84,7 +84,7 @@ class TextDocumentsIT {
             assertTrue(before < WORDS_PER_PASS * passes, "killed mid-stream, after " + before + " counts");
 
             // The restarted script sends the whole file again, from sequence 1.
-            try (PythonScript restarted = app.fileSource("--repeat", String.valueOf(passes))) {
+            try (PythonScript restarted = app.fileSource("--repeat", String.valueOf(passes), "--from-start")) {
                 assertEquals(0, restarted.awaitExit(Duration.ofSeconds(120)), restarted.errorText());
             }
             assertExactCounts(sink, passes, app.engine());

@@ -5,13 +5,17 @@ import io.wallaroo.engine.runtime.LaneExecutor;
 import io.wallaroo.engine.runtime.LaneOutput;
 import io.wallaroo.engine.runtime.RoutedBatch;
 import io.wallaroo.engine.runtime.StepFailure;
+import io.wallaroo.engine.snapshot.EntityBytes;
+import org.graalvm.polyglot.proxy.ProxyArray;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Value;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One lane's Python: a context holding the application and a {@code wallaroo._runner.LaneRunner}.
@@ -27,12 +31,61 @@ final class PythonLaneExecutor implements LaneExecutor {
     private final Context context;
     private final Value frames;
     private final Value routed;
+    private final Value runner;
+    private Value snapshots;   // wallaroo._snapshot, imported when first needed
 
     PythonLaneExecutor(int lane, Context context, Value runner) {
         this.lane = lane;
         this.context = context;
+        this.runner = runner;
         this.frames = runner.getMember("frames");
         this.routed = runner.getMember("routed");
+    }
+
+    private Value snapshots() {
+        if (snapshots == null) {
+            snapshots = context.eval("python", "__import__('wallaroo._snapshot', fromlist=['take_dirty'])");
+        }
+        return snapshots;
+    }
+
+    /** Dirty entities through {@code wallaroo._snapshot.take_dirty}; one failing entity is reported, not fatal. */
+    @Override
+    public List<EntityBytes> takeDirtyEntities(LaneOutput out) {
+        synchronized (context) {
+            Value result = snapshots().invokeMember("take_dirty", runner);
+            reportFailures(result.getArrayElement(1), out);
+            Value flat = result.getArrayElement(0);
+            int n = (int) flat.getArraySize();
+            List<EntityBytes> entities = new ArrayList<>(n / 4);
+            for (int i = 0; i < n; i += 4) {
+                entities.add(new EntityBytes(flat.getArrayElement(i).asString(), flat.getArrayElement(i + 1).asLong(),
+                        flat.getArrayElement(i + 2).as(byte[].class), flat.getArrayElement(i + 3).as(byte[].class)));
+            }
+            return entities;
+        }
+    }
+
+    @Override
+    public void restoreEntities(List<EntityBytes> entities, LaneOutput out) {
+        Object[] flat = new Object[entities.size() * 3];
+        int at = 0;
+        for (EntityBytes e : entities) {
+            flat[at++] = e.state();
+            flat[at++] = new String(e.key(), StandardCharsets.ISO_8859_1);
+            flat[at++] = new String(e.value(), StandardCharsets.ISO_8859_1);
+        }
+        synchronized (context) {
+            reportFailures(snapshots().invokeMember("restore", runner, ProxyArray.fromArray(flat)), out);
+        }
+    }
+
+    private static void reportFailures(Value errors, LaneOutput out) {
+        for (long i = 0, n = errors.getArraySize(); i < n; i++) {
+            Value e = errors.getArrayElement(i);
+            out.failed(new StepFailure(e.getArrayElement(0).asString(), e.getArrayElement(1).asString(),
+                    e.getArrayElement(2).asString()));
+        }
     }
 
     @Override

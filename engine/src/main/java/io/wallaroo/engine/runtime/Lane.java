@@ -4,7 +4,10 @@ import io.wallaroo.engine.connector.Sink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.wallaroo.engine.snapshot.EntityBytes;
+
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
@@ -14,10 +17,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 final class Lane implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Lane.class);
 
-    private sealed interface Task permits Frames, Routed, Stop {}
+    private sealed interface Task permits Frames, Routed, Barrier, Stop {}
     private record Frames(int pipelineId, FrameBatch batch) implements Task {}
     private record Routed(RoutedBatch batch) implements Task {}
     private record Stop() implements Task {}
+    /** A snapshot cut: every task before it is in the state the executor hands back. */
+    private record Barrier(CompletableFuture<List<EntityBytes>> dirty) implements Task {}
 
     private final int index;
     private final LaneExecutor executor;
@@ -32,6 +37,7 @@ final class Lane implements Runnable {
     private String[] routedCounters; // routed.FROM.TO.messages, by destination lane
     private final org.HdrHistogram.Recorder batchTime;
     private Thread thread;
+    private SinkLedger ledger;   // set when snapshots are on
 
     Lane(int index, LaneExecutor executor, FlowGate gate, Metrics metrics, FailureLog failures) {
         this.index = index;
@@ -71,6 +77,23 @@ final class Lane implements Runnable {
         queue.add(new Routed(batch));
     }
 
+    /** Queues a snapshot barrier; completes with the entities changed since the previous one. */
+    CompletableFuture<List<EntityBytes>> barrier() {
+        CompletableFuture<List<EntityBytes>> dirty = new CompletableFuture<>();
+        queue.add(new Barrier(dirty));
+        return dirty;
+    }
+
+    /** Numbers sink output so snapshots can wait for it to leave; set before the lane starts. */
+    void trackSinkOutput(SinkLedger sinkLedger) {
+        this.ledger = sinkLedger;
+    }
+
+    /** Loads this lane's share of a snapshot; called before the lane starts. */
+    void restore(List<EntityBytes> entities) {
+        executor.restoreEntities(entities, output);
+    }
+
     void stop() throws InterruptedException {
         if (thread != null) { // null when a sink failed to start before the lanes did
             queue.add(new Stop());
@@ -105,6 +128,13 @@ final class Lane implements Runnable {
                         () -> executor.onFrames(f.pipelineId(), f.batch(), output));
                 case Routed r -> run(r.batch().completion(), r.batch().messages(),
                         () -> executor.onRouted(r.batch(), output));
+                case Barrier b -> {
+                    try {
+                        b.dirty().complete(executor.takeDirtyEntities(output));
+                    } catch (RuntimeException | Error e) {
+                        b.dirty().completeExceptionally(e);
+                    }
+                }
             }
         }
     }
@@ -141,7 +171,8 @@ final class Lane implements Runnable {
         public void emit(int sinkId, byte[] bytes, int messages) {
             metrics.add(sinkCounters[sinkId], messages);
             try {
-                sinks.get(sinkId).write(new SinkChunk(bytes, messages, current.retain()));
+                Completion done = ledger == null ? current.retain() : ledger.track(current.retain());
+                sinks.get(sinkId).write(new SinkChunk(bytes, messages, done));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for sink " + sinkId, e);

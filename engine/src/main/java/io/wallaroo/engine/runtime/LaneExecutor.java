@@ -1,5 +1,9 @@
 package io.wallaroo.engine.runtime;
 
+import io.wallaroo.engine.snapshot.EntityBytes;
+
+import java.util.List;
+
 /**
  * Runs an application's user code on one lane. A lane calls its executor from one thread only,
  * and the executor owns the state entities whose keys map to that lane, so user state is never
@@ -16,6 +20,19 @@ public interface LaneExecutor extends AutoCloseable {
 
     /** Continues messages another lane routed here (they need a state entity this lane owns). */
     void onRouted(RoutedBatch batch, LaneOutput out);
+
+    /**
+     * The state entities changed since the last call (for Python: those a state computation
+     * returned {@code save_state=True} for), serialized; they count as saved from now on. Called
+     * on the lane's thread at a snapshot barrier, when no batch is being processed. An entity the
+     * executor cannot serialize is left out and reported through {@code out.failed}.
+     */
+    default List<EntityBytes> takeDirtyEntities(LaneOutput out) {
+        return List.of();
+    }
+
+    /** Loads entities this lane owns from a snapshot, before any batch arrives. */
+    default void restoreEntities(List<EntityBytes> entities, LaneOutput out) {}
 
     @Override
     default void close() {}

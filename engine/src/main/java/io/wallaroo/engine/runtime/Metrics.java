@@ -22,6 +22,20 @@ public final class Metrics {
         counters.computeIfAbsent(name, k -> new LongAdder()).add(delta);
     }
 
+    /** Sets a level rather than adding to a sum (one writer per name: the reset and add are two steps). */
+    public void set(String name, long value) {
+        LongAdder adder = counters.computeIfAbsent(name, k -> new LongAdder());
+        adder.reset();
+        adder.add(value);
+    }
+
+    /** Raises a level to {@code value} if it is lower (a maximum; one writer per name). */
+    public void raiseTo(String name, long value) {
+        if (get(name) < value) {
+            set(name, value);
+        }
+    }
+
     public long get(String name) {
         LongAdder adder = counters.get(name);
         return adder == null ? 0 : adder.sum();

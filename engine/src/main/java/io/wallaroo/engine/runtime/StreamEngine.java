@@ -9,11 +9,17 @@ import io.wallaroo.engine.connector.SourceContext;
 import io.wallaroo.engine.topology.Application;
 import io.wallaroo.engine.topology.Pipeline;
 import io.wallaroo.engine.topology.SinkSpec;
+import io.wallaroo.engine.topology.StateDefinition;
+import io.wallaroo.engine.snapshot.EntityBytes;
+import io.wallaroo.engine.snapshot.Fingerprint;
+import io.wallaroo.engine.snapshot.SnapshotStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,6 +45,10 @@ public final class StreamEngine implements AutoCloseable {
     private final List<Source> sources = new ArrayList<>();
     private final AtomicInteger nextEntryLane = new AtomicInteger();
     private volatile boolean closed;
+    private SnapshotStore snapshotStore;
+    private Duration snapshotInterval;
+    private SnapshotCoordinator snapshots;
+    private String restoreSummary = "resilience off";
 
     public StreamEngine(Application application, LaneExecutorFactory executors, ConnectorFactory connectors,
                         EngineSettings settings) {
@@ -49,9 +59,37 @@ public final class StreamEngine implements AutoCloseable {
         this.gate = new FlowGate(settings.lanes(), settings.highWatermark(), settings.lowWatermark());
     }
 
+    /**
+     * Turns on snapshots (call before {@link #start}): state is restored from {@code store} at start
+     * and a snapshot is cut every {@code interval}. See {@link SnapshotCoordinator}.
+     */
+    public void enableSnapshots(SnapshotStore store, Duration interval) {
+        this.snapshotStore = store;
+        this.snapshotInterval = interval;
+    }
+
+    /** What start restored: snapshot id, age, entities and source positions, or that it started fresh. */
+    public String restoreSummary() {
+        return restoreSummary;
+    }
+
     public void start() throws Exception {
         connectors.prepare(application, metrics);
-        startLanes();
+        SnapshotStore.Restored restored = null;
+        String fingerprint = Fingerprint.of(application);
+        if (snapshotStore != null) {
+            restored = snapshotStore.recover(fingerprint).orElse(null);
+            for (String skipped : restored == null ? List.<String>of() : restored.skipped()) {
+                LOG.warn("skipped a damaged snapshot: {}; restoring the previous one", skipped);
+            }
+            restoreSummary = summary(restored);
+        }
+        startLanes(restored);
+        if (snapshotStore != null) {
+            snapshots = new SnapshotCoordinator(snapshotStore, fingerprint, snapshotInterval, lanes, gate, metrics,
+                    restored == null ? Map.of() : restored.positions());
+            lanes.forEach(lane -> lane.trackSinkOutput(snapshots.sinkLedger()));
+        }
         List<SinkSpec> sinkSpecs = application.allSinks();
         for (int id = 0; id < sinkSpecs.size(); id++) {
             Sink sink = connectors.sink(sinkSpecs.get(id), id, settings);
@@ -65,23 +103,63 @@ public final class StreamEngine implements AutoCloseable {
         for (Pipeline pipeline : application.pipelines()) {
             Source source = connectors.source(pipeline, settings);
             sources.add(source);
+            if (snapshots != null) {
+                source.restore(restored == null ? Map.of() : restored.positions().getOrDefault(pipeline.name(), Map.of()));
+            }
             source.start(new PipelineInputs(pipeline));
             LOG.info("pipeline '{}' takes input from {}", pipeline.name(), source.describe());
         }
+        if (snapshots != null) {
+            snapshots.start();
+        }
     }
 
-    private void startLanes() throws Exception {
+    private String summary(SnapshotStore.Restored restored) {
+        if (restored == null) {
+            return "started fresh: no snapshot in " + snapshotStore.directory();
+        }
+        long age = Math.max(0, System.currentTimeMillis() - restored.createdMillis());
+        return "restored snapshot " + restored.id() + " from " + snapshotStore.directory() + " (taken "
+                + String.format("%.1f", age / 1000.0) + " s ago): " + restored.entities().size() + " entities, source positions "
+                + restored.positions();
+    }
+
+    /** Which lane owns a restored entity: the same rule the executors route by. */
+    private int ownerOf(EntityBytes entity, int laneCount) {
+        StateDefinition state = application.states().get(entity.state());
+        if (state == null || state.partitioning() instanceof StateDefinition.Single) {
+            return EntryLanes.ownerOf(entity.state(), laneCount);
+        }
+        return Math.floorMod(entity.keyHash(), laneCount);
+    }
+
+    private void startLanes(SnapshotStore.Restored restored) throws Exception {
         FailureLog failures = new FailureLog(metrics);
         ExecutorService starter = Executors.newFixedThreadPool(settings.lanes());
         try {
-            List<Future<LaneExecutor>> created = new ArrayList<>();
+            List<List<EntityBytes>> shares = new ArrayList<>();
+            for (int i = 0; i < settings.lanes(); i++) {
+                shares.add(new ArrayList<>());
+            }
+            if (restored != null) {
+                for (EntityBytes e : restored.entities()) {
+                    shares.get(ownerOf(e, settings.lanes())).add(e);
+                }
+            }
+            List<Future<Lane>> created = new ArrayList<>();
             for (int i = 0; i < settings.lanes(); i++) {
                 int index = i;
-                created.add(starter.submit(() -> executors.create(index, settings.lanes())));
+                created.add(starter.submit(() -> {
+                    Lane lane = new Lane(index, executors.create(index, settings.lanes()), gate, metrics, failures);
+                    if (!shares.get(index).isEmpty()) {
+                        lane.restore(shares.get(index));
+                    }
+                    return lane;
+                }));
             }
             for (int i = 0; i < created.size(); i++) {
                 try {
-                    lanes.add(new Lane(i, created.get(i).get(), gate, metrics, failures));
+                    lanes.add(created.get(i).get());
                 } catch (ExecutionException e) {
                     lanes.forEach(l -> l.stopQuietly());
                     throw e.getCause() instanceof Exception ex ? ex : e;
@@ -139,6 +217,10 @@ public final class StreamEngine implements AutoCloseable {
         sources.forEach(Source::close);
         try {
             awaitIdle(30_000);
+            if (snapshots != null) {
+                snapshots.finalSnapshot(); // a clean stop loses nothing and re-reads nothing
+                snapshots.close();
+            }
             for (Lane lane : lanes) {
                 lane.stop();
             }
@@ -167,23 +249,18 @@ public final class StreamEngine implements AutoCloseable {
             Lane lane = lanes.get(preferred.isPresent() ? preferred.getAsInt()
                     : Math.floorMod(nextEntryLane.getAndIncrement(), lanes.size()));
             gate.register(flow);
-            String counter = "source." + pipeline.id() + ".messages";
-            String batches = "source." + pipeline.id() + ".batches";
-            org.HdrHistogram.Recorder latency = metrics.recorder("pipeline." + pipeline.id() + ".latency_us");
             LOG.debug("{} feeds lane {}", description, lane.index());
-            return new Inlet() {
-                @Override
-                public void deliver(FrameBatch batch) {
-                    metrics.add(counter, batch.count());
-                    metrics.add(batches, 1);
-                    lane.submitFrames(pipeline.id(), BatchLatency.timed(batch, latency));
+            EngineInlet[] self = new EngineInlet[1];
+            self[0] = new EngineInlet(pipeline.name(), pipeline.id(), lane, gate, flow, metrics,
+                    metrics.recorder("pipeline." + pipeline.id() + ".latency_us"), () -> {
+                if (snapshots != null) {
+                    snapshots.closed(self[0]);
                 }
-
-                @Override
-                public void close() {
-                    gate.unregister(flow);
-                }
-            };
+            });
+            if (snapshots != null) {
+                snapshots.opened(self[0]);
+            }
+            return self[0];
         }
 
         @Override

@@ -4,6 +4,8 @@ import io.wallaroo.engine.connector.Connectors;
 import io.wallaroo.engine.connector.kafka.KafkaOptions;
 import io.wallaroo.engine.runtime.EngineSettings;
 import io.wallaroo.engine.runtime.StreamEngine;
+import io.wallaroo.engine.snapshot.SnapshotMismatchException;
+import io.wallaroo.engine.snapshot.SnapshotStore;
 import io.wallaroo.engine.topology.Pipeline;
 import io.wallaroo.python.ApplicationLoadException;
 import io.wallaroo.python.LoadedApplication;
@@ -88,8 +90,13 @@ public final class WallarooCommand implements Callable<Integer> {
     boolean clusterInitializer;
     @Option(names = "--worker-count", paramLabel = "N", description = "Accepted for Machida compatibility; not used yet.")
     String workerCount;
-    @Option(names = "--resilience-dir", paramLabel = "DIR", description = "Accepted for Machida compatibility; not used yet.")
+    @Option(names = "--resilience-dir", paramLabel = "DIR",
+            description = "Keep state snapshots here and restore from them at start (off when absent); see docs/resilience.md.")
     String resilienceDir;
+
+    @Option(names = "--snapshot-interval", paramLabel = "MILLIS", defaultValue = "500",
+            description = "With --resilience-dir: milliseconds between snapshots (default: ${DEFAULT-VALUE}).")
+    long snapshotIntervalMillis;
 
     @CommandLine.Unmatched
     List<String> unmatched = new ArrayList<>();
@@ -147,10 +154,28 @@ public final class WallarooCommand implements Callable<Integer> {
         }
         EngineSettings settings = EngineSettings.defaults(laneCount)
                 .withMaxFrameBytes(maxFrameBytes).withBatchMessages(batchSize);
+        if (resilienceDir != null) {
+            // A snapshot waits for the lanes to finish what is queued when it is cut: shallower
+            // queues keep that pause short (8k messages per lane is still 16 batches of 512).
+            settings = settings.withWatermarks(Math.min(settings.highWatermark(), 8192), Math.min(settings.lowWatermark(), 2048));
+        }
         StreamEngine engine = new StreamEngine(app.model(),
                 new PythonLaneExecutorFactory(python, app, module, rawArgs),
                 new Connectors(KafkaOptions.defaults().withStartupTimeout(Duration.ofSeconds(kafkaStartupSeconds))), settings);
         monitoring.attach(engine, WallarooVersion.get(), python::compiling);
+        if (resilienceDir != null) {
+            if (snapshotIntervalMillis < 1) {
+                System.err.println("error: --snapshot-interval must be at least 1 (milliseconds)");
+                return 2;
+            }
+            try {
+                engine.enableSnapshots(SnapshotStore.open(Path.of(resilienceDir), 32),
+                        Duration.ofMillis(snapshotIntervalMillis));
+            } catch (java.io.IOException e) {
+                System.err.println("error: " + e.getMessage());
+                return 1;
+            }
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             monitoring.close();
@@ -166,11 +191,18 @@ public final class WallarooCommand implements Callable<Integer> {
             }
             System.err.println("error: " + e.getMessage());
             return 1;
+        } catch (SnapshotMismatchException e) {
+            System.err.println("error: " + e.getMessage());
+            return 1;
         } catch (Exception e) {
             System.err.println("error: cannot start application '" + app.model().name() + "': " + e.getMessage());
             return 1;
         }
         monitoring.started();
+        if (resilienceDir != null) {
+            System.out.println("wallaroo: resilience: " + engine.restoreSummary() + "; snapshots every "
+                    + snapshotIntervalMillis + " ms");
+        }
         List<String> names = app.model().pipelines().stream().map(Pipeline::name).toList();
         String worker = workerName == null ? "" : " (worker " + workerName + ")";
         System.out.println("wallaroo: ready" + worker + ": application '" + app.model().name() + "' with " + laneCount
@@ -187,7 +219,6 @@ public final class WallarooCommand implements Callable<Integer> {
         if (external != null) ignored.add("--external");
         if (clusterInitializer) ignored.add("--cluster-initializer");
         if (workerCount != null) ignored.add("--worker-count");
-        if (resilienceDir != null) ignored.add("--resilience-dir");
         for (String arg : unmatched) {
             if (arg.startsWith("--pony")) {
                 ignored.add(arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg);

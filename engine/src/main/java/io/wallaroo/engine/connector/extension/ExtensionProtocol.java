@@ -28,6 +28,11 @@ import java.nio.charset.StandardCharsets;
  *          int32 key length (-1: no key), key, int32 value length, value
  * ACK      type 5, sink script -> engine: int64 count, the number of records of this connection
  *          the script has handled so far (cumulative, never decreasing)
+ * RESUME   type 6, engine -> source script, right after a valid HELLO: where the engine stands
+ *          for this stream name: int32 n, then n times uint8 has-partition (0/1),
+ *          [uint16 n, n bytes UTF-8 partition], int64 last sequence accepted. A script that resends
+ *          after a restart can start after these (with --resilience-dir they survive the engine
+ *          too); one that does not read it loses nothing: duplicates are dropped anyway.
  * ERROR    type 127, engine -> script, UTF-8 reason; the engine closes the connection after it
  * </pre>
  *
@@ -53,6 +58,7 @@ public final class ExtensionProtocol {
     public static final byte BYE = 3;
     public static final byte RECORDS = 4;
     public static final byte ACK = 5;
+    public static final byte RESUME = 6;
     public static final byte ERROR = 127;
 
     public static final int ROLE_SOURCE = 1;
@@ -79,6 +85,25 @@ public final class ExtensionProtocol {
         byte[] text = reason.getBytes(StandardCharsets.UTF_8);
         ByteBuf frame = Unpooled.buffer(5 + text.length);
         frame.writeInt(1 + text.length).writeByte(ERROR).writeBytes(text);
+        return frame;
+    }
+
+    /** A RESUME frame: the last sequence accepted per partition (null: no partition). */
+    static ByteBuf resumeFrame(java.util.Map<String, Long> partitions) {
+        ByteBuf body = Unpooled.buffer();
+        body.writeByte(RESUME).writeInt(partitions.size());
+        partitions.forEach((partition, sequence) -> {
+            if (partition == null) {
+                body.writeByte(0);
+            } else {
+                byte[] name = partition.getBytes(StandardCharsets.UTF_8);
+                body.writeByte(1).writeShort(name.length).writeBytes(name);
+            }
+            body.writeLong(sequence);
+        });
+        ByteBuf frame = Unpooled.buffer(4 + body.readableBytes());
+        frame.writeInt(body.readableBytes()).writeBytes(body);
+        body.release();
         return frame;
     }
 

@@ -45,6 +45,17 @@ public final class ExtensionSource implements Source {
         });
     }
 
+    /** Sequences the snapshot recorded count as accepted: resends of them are dropped. */
+    @Override
+    public void restore(java.util.Map<String, Long> positions) {
+        sequences.restore(positions);
+    }
+
+    @Override
+    public boolean replayable() {
+        return true;
+    }
+
     /** The port actually bound (useful when the topology asked for port 0). */
     public int boundPort() {
         return server.port();

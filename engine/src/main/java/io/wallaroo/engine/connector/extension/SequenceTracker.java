@@ -1,5 +1,7 @@
 package io.wallaroo.engine.connector.extension;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -26,6 +28,36 @@ final class SequenceTracker {
             return fresh[0] ? sequence : last;
         });
         return fresh[0];
+    }
+
+    /**
+     * How snapshots name a (stream, partition): {@code <length of stream>:<stream>} then {@code -}
+     * for "no partition" or {@code +<partition>}, so any names round-trip.
+     */
+    static String positionName(String stream, String partition) {
+        return stream.length() + ":" + stream + (partition == null ? "-" : "+" + partition);
+    }
+
+    /** Takes the sequences a snapshot recorded as the ones already accepted. */
+    void restore(Map<String, Long> positions) {
+        positions.forEach((name, sequence) -> {
+            int colon = name.indexOf(':');
+            int length = Integer.parseInt(name.substring(0, colon));
+            String stream = name.substring(colon + 1, colon + 1 + length);
+            String rest = name.substring(colon + 1 + length);
+            highest.put(new Key(stream, rest.startsWith("+") ? rest.substring(1) : null), sequence);
+        });
+    }
+
+    /** The highest accepted sequence of every partition of {@code stream} (null key: no partition). */
+    Map<String, Long> partitionsOf(String stream) {
+        Map<String, Long> out = new HashMap<>();
+        highest.forEach((key, sequence) -> {
+            if (key.stream().equals(stream)) {
+                out.put(key.partition(), sequence);
+            }
+        });
+        return out;
     }
 
     /** The highest accepted sequence, or -1 when none was; for tests and logs. */

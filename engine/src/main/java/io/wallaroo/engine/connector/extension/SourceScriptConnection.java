@@ -11,6 +11,8 @@ import io.wallaroo.engine.runtime.FrameBatchBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -34,6 +36,7 @@ final class SourceScriptConnection extends ChannelInboundHandlerAdapter {
     private StreamInlets stream;
     private Channel channel;
     private FrameBatchBuilder[] batches;   // by partition group, once the hello named the stream
+    private Map<String, Long>[] positions; // by partition group: highest sequence per partition in the batch
     private String who;
     private long accepted;
     private long duplicates;
@@ -131,7 +134,11 @@ final class SourceScriptConnection extends ChannelInboundHandlerAdapter {
         who = greeting.describe(ch.remoteAddress());
         stream = streams.apply(greeting.streamName());
         batches = new FrameBatchBuilder[stream.groups()];
+        @SuppressWarnings("unchecked")
+        Map<String, Long>[] fresh = new Map[stream.groups()];
+        positions = fresh;
         stream.attach(ch);
+        ch.writeAndFlush(ExtensionProtocol.resumeFrame(sequences.partitionsOf(greeting.streamName())));
         LOG.info("{}: {} connected", sourceName, who);
     }
 
@@ -171,8 +178,14 @@ final class SourceScriptConnection extends ChannelInboundHandlerAdapter {
         int at = batch.reserve(length);
         frame.readBytes(batch.buffer(), at, length);
         accepted++;
+        if (sequence >= 0) {
+            if (positions[group] == null) {
+                positions[group] = new HashMap<>();
+            }
+            positions[group].put(SequenceTracker.positionName(hello.streamName(), partition), sequence);
+        }
         if (batch.count() >= batchMessages) {
-            stream.inlet(group).deliver(batch.take(Completion.NONE));
+            deliver(group);
             batchFull = true;
         }
     }
@@ -198,9 +211,16 @@ final class SourceScriptConnection extends ChannelInboundHandlerAdapter {
         }
         for (int group = 0; group < batches.length; group++) {
             if (batches[group] != null && batches[group].count() > 0) {
-                stream.inlet(group).deliver(batches[group].take(Completion.NONE));
+                deliver(group);
             }
         }
+    }
+
+    /** Hands over one group's batch with the sequences it takes the stream's partitions to. */
+    private void deliver(int group) {
+        Map<String, Long> after = positions[group];
+        positions[group] = null;
+        stream.inlet(group).deliver(batches[group].take(Completion.NONE), after);
     }
 
     private String duplicateNote() {

@@ -41,6 +41,7 @@ final class ConsumerLoop implements Runnable {
     /** One partition as the runtime sees it: an inlet, its offsets in flight, its pause request. */
     private static final class PartitionInput implements FlowControl {
         final TopicPartition partition;
+        final String positionName;      // how snapshots name this input: the partition number
         final OffsetTracker offsets = new OffsetTracker();
         Inlet inlet;
         volatile boolean pauseWanted;   // set by the runtime's flow gate, any thread
@@ -49,6 +50,7 @@ final class ConsumerLoop implements Runnable {
 
         PartitionInput(TopicPartition partition) {
             this.partition = partition;
+            this.positionName = Integer.toString(partition.partition());
         }
 
         @Override public void pause() { pauseWanted = true; }
@@ -70,6 +72,8 @@ final class ConsumerLoop implements Runnable {
     private long lastLagReport;
     /** Told each partition's lag (records behind the end of the log) about once a second. */
     private java.util.function.ObjLongConsumer<TopicPartition> lagReport = (tp, lag) -> {};
+    /** Per partition number, where a restored snapshot says to resume; null when not restoring. */
+    private Map<String, Long> restored;
 
     ConsumerLoop(KafkaConsumer<byte[], byte[]> consumer, String topic, SourceContext context, Duration closeTimeout) {
         this.consumer = consumer;
@@ -84,20 +88,44 @@ final class ConsumerLoop implements Runnable {
         this.lagReport = report;
     }
 
+    /**
+     * From now on, partitions start where {@code positions} (by partition number) say, and those
+     * not named start at the beginning: the snapshot is the truth, not the committed offsets.
+     */
+    void restoreFrom(Map<String, Long> positions) {
+        this.restored = Map.copyOf(positions);
+    }
+
     /** Opens an inlet for each partition not seen before and assigns them all to the consumer. */
     void addPartitions(List<TopicPartition> partitions) {
         boolean added = false;
+        List<TopicPartition> fresh = new ArrayList<>();
         for (TopicPartition tp : partitions) {
             if (!inputs.containsKey(tp)) {
                 PartitionInput input = new PartitionInput(tp);
                 input.inlet = context.openInlet("kafka " + tp, input);
                 inputs.put(tp, input);
+                fresh.add(tp);
                 added = true;
             }
         }
         if (added) {
             // Partitions kept from the previous assignment keep their positions.
             consumer.assign(new ArrayList<>(inputs.keySet()));
+            if (restored != null) {
+                List<TopicPartition> fromStart = new ArrayList<>();
+                for (TopicPartition tp : fresh) {
+                    Long at = restored.get(Integer.toString(tp.partition()));
+                    if (at == null) {
+                        fromStart.add(tp);
+                    } else {
+                        consumer.seek(tp, at);
+                    }
+                }
+                if (!fromStart.isEmpty()) {
+                    consumer.seekToBeginning(fromStart);
+                }
+            }
         }
     }
 
@@ -197,7 +225,7 @@ final class ConsumerLoop implements Runnable {
 
     private void handOver(PartitionInput input, long next) {
         OffsetTracker.Batch batch = input.offsets.track(next);
-        input.inlet.deliver(builder.take(new Completion(batch::finish)));
+        input.inlet.deliver(builder.take(new Completion(batch::finish)), Map.of(input.positionName, next));
     }
 
     private void applyFlowControl() {

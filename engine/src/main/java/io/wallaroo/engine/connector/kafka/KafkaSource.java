@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -53,6 +54,7 @@ public final class KafkaSource implements Source {
     private io.wallaroo.engine.runtime.Metrics metrics;
     private String lagPrefix;
     private Thread thread;
+    private Map<String, Long> restored;
 
     /**
      * @param pipeline the pipeline's name, for messages
@@ -97,6 +99,9 @@ public final class KafkaSource implements Source {
                     return value;
                 }).set(lag));
             }
+            if (restored != null) {
+                loop.restoreFrom(restored);
+            }
             loop.addPartitions(partitions);
         } catch (RuntimeException e) {
             consumer.close(Duration.ZERO);
@@ -138,6 +143,20 @@ public final class KafkaSource implements Source {
                 return List.of();
             }
         }
+    }
+
+    /**
+     * Resilience on: every partition resumes at the offset the snapshot recorded, one without an
+     * offset there from its beginning. Offsets are still committed to the group, for monitoring.
+     */
+    @Override
+    public void restore(Map<String, Long> positions) {
+        this.restored = Map.copyOf(positions);
+    }
+
+    @Override
+    public boolean replayable() {
+        return true;
     }
 
     public String groupId() {

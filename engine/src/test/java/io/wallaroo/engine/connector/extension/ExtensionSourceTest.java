@@ -77,6 +77,41 @@ class ExtensionSourceTest {
     }
 
     @Test
+    void aRestoredSourceTellsScriptsWhereItStandsAndDropsWhatTheSnapshotHolds() throws Exception {
+        ExtensionSource restored = new ExtensionSource("127.0.0.1", 0, "restored");
+        restored.restore(java.util.Map.of(SequenceTracker.positionName("docs", "a"), 5L,
+                SequenceTracker.positionName("docs", null), 2L, SequenceTracker.positionName("other", "a"), 9L));
+        CollectingContext restoredContext = new CollectingContext(EngineSettings.defaults(1).withBatchMessages(4));
+        restored.start(restoredContext);
+        try (ScriptClient script = ScriptClient.source(restored.boundPort(), "docs")) {
+            ScriptClient.Frame resume = script.readAnyFrame();
+            assertEquals(ExtensionProtocol.RESUME, resume.type());
+            java.nio.ByteBuffer body = java.nio.ByteBuffer.wrap(resume.body());
+            assertEquals(2, body.getInt(), "the two partitions of this stream name only");
+            java.util.Map<String, Long> got = new java.util.HashMap<>();
+            for (int i = 0; i < 2; i++) {
+                String partition = null;
+                if (body.get() == 1) {
+                    byte[] name = new byte[body.getShort()];
+                    body.get(name);
+                    partition = new String(name, java.nio.charset.StandardCharsets.UTF_8);
+                }
+                got.put(partition, body.getLong());
+            }
+            assertEquals(5L, got.get("a"));
+            assertEquals(2L, got.get(null));
+            for (int seq = 4; seq <= 7; seq++) {
+                script.message("a" + seq, "a", seq);
+            }
+            script.bye();
+            assertTrue(script.closedByEngine());
+        } finally {
+            restored.close();
+        }
+        assertEquals(List.of("a6", "a7"), restoredContext.await(2, 5000), "5 and below were in the snapshot");
+    }
+
+    @Test
     void aBadFrameClosesOnlyItsConnection() throws Exception {
         try (ScriptClient good = ScriptClient.source(port, "good");
              ScriptClient bad = ScriptClient.source(port, "bad")) {

@@ -93,7 +93,17 @@ final class ScriptClient implements AutoCloseable {
     }
 
     /** The next frame, or null at the end of the stream. */
+    /** The next frame other than RESUME (which the engine sends every source script after its hello). */
     Frame readFrame() throws IOException {
+        while (true) {
+            Frame frame = readAnyFrame();
+            if (frame == null || frame.type() != ExtensionProtocol.RESUME) {
+                return frame;
+            }
+        }
+    }
+
+    Frame readAnyFrame() throws IOException {
         int length;
         try {
             length = in.readInt();
