@@ -59,6 +59,7 @@ final class SnapshotCoordinator implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "wallaroo-snapshot"));
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> daemon(r, "wallaroo-snapshot-writer"));
     private volatile boolean closed;
+    private final Object oneCutAtATime = new Object();
     private volatile boolean retryWrite = true;       // nothing written yet, or the last write failed
     private Map<String, Map<String, Long>> lastPositions = Map.of();
 
@@ -125,6 +126,12 @@ final class SnapshotCoordinator implements AutoCloseable {
 
     /** One snapshot: hold, drain, barrier, release; then the write goes to the writer thread. */
     void cut() throws InterruptedException {
+        synchronized (oneCutAtATime) { // the timer's cut and the final one at stop never overlap
+            cutNow();
+        }
+    }
+
+    private void cutNow() throws InterruptedException {
         long start = System.nanoTime();
         List<EngineInlet> heldInlets = new CopyOnWriteArrayList<>();
         Map<String, Map<String, Long>> positions = new HashMap<>();
@@ -172,7 +179,14 @@ final class SnapshotCoordinator implements AutoCloseable {
             return;
         }
         lastPositions = positions;
-        writer.execute(() -> write(positions, dirty, sinkMark));
+        try {
+            writer.execute(() -> write(positions, dirty, sinkMark));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            if (!closed) {
+                throw e;
+            }
+            // Stopping: the timer's last cut lost the race with close(); the final snapshot covers it.
+        }
     }
 
     private boolean drained(List<EngineInlet> heldInlets, long deadline) throws InterruptedException {
