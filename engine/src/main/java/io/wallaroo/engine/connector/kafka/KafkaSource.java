@@ -2,6 +2,7 @@ package io.wallaroo.engine.connector.kafka;
 
 import io.wallaroo.engine.connector.Source;
 import io.wallaroo.engine.connector.SourceContext;
+import io.wallaroo.engine.runtime.Metrics;
 import io.wallaroo.engine.topology.SourceSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -16,6 +17,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Input from every partition of a Kafka topic.
@@ -51,7 +54,7 @@ public final class KafkaSource implements Source {
     private final String groupId;
     private final KafkaOptions options;
     private ConsumerLoop loop;
-    private io.wallaroo.engine.runtime.Metrics metrics;
+    private Metrics metrics;
     private String lagPrefix;
     private Thread thread;
     private Map<String, Long> restored;
@@ -71,7 +74,7 @@ public final class KafkaSource implements Source {
      * Publishes each partition's consumer lag as the gauge {@code PREFIX.partition.N.lag} (records
      * between this source's position and the end of the partition), updated about once a second.
      */
-    public KafkaSource reportLagAs(io.wallaroo.engine.runtime.Metrics metrics, String prefix) {
+    public KafkaSource reportLagAs(Metrics metrics, String prefix) {
         this.metrics = metrics;
         this.lagPrefix = prefix;
         return this;
@@ -92,9 +95,9 @@ public final class KafkaSource implements Source {
             }
             loop = new ConsumerLoop(consumer, spec.topic(), context, options.closeTimeout());
             if (metrics != null) {
-                java.util.Map<Integer, java.util.concurrent.atomic.AtomicLong> lags = new java.util.concurrent.ConcurrentHashMap<>();
+                Map<Integer, AtomicLong> lags = new ConcurrentHashMap<>();
                 loop.reportLagTo((tp, lag) -> lags.computeIfAbsent(tp.partition(), p -> {
-                    java.util.concurrent.atomic.AtomicLong value = new java.util.concurrent.atomic.AtomicLong();
+                    AtomicLong value = new AtomicLong();
                     metrics.gauge(lagPrefix + ".partition." + p + ".lag", value::get);
                     return value;
                 }).set(lag));
