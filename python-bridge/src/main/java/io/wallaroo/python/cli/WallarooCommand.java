@@ -9,6 +9,7 @@ import io.wallaroo.python.ApplicationLoadException;
 import io.wallaroo.python.LoadedApplication;
 import io.wallaroo.python.PythonEngine;
 import io.wallaroo.python.PythonLaneExecutorFactory;
+import io.wallaroo.python.StartupTrace;
 import io.wallaroo.python.WallarooPackage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -98,6 +99,7 @@ public final class WallarooCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        StartupTrace.mark("launcher main");
         reportIgnoredFlags();
         List<Path> pythonPath = new ArrayList<>();
         pythonPath.add(WallarooPackage.locate());
@@ -110,7 +112,9 @@ public final class WallarooCommand implements Callable<Integer> {
                 }
             }
         }
+        StartupTrace.mark("wallaroo package located");
         PythonEngine python = new PythonEngine(pythonPath);
+        StartupTrace.mark("polyglot engine built");
         System.out.println(python.compilationStatus());
         int laneCount = lanes != null ? lanes : Runtime.getRuntime().availableProcessors();
         if (laneCount < 1) {
@@ -127,6 +131,7 @@ public final class WallarooCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return 1;
         }
+        StartupTrace.mark("application loaded in the first context");
         EngineSettings settings = EngineSettings.defaults(laneCount)
                 .withMaxFrameBytes(maxFrameBytes).withBatchMessages(batchSize);
         StreamEngine engine = new StreamEngine(app.model(),
@@ -150,6 +155,7 @@ public final class WallarooCommand implements Callable<Integer> {
             System.err.println("error: cannot start application '" + app.model().name() + "': " + e.getMessage());
             return 1;
         }
+        StartupTrace.mark("engine started");
         List<String> names = app.model().pipelines().stream().map(Pipeline::name).toList();
         String worker = workerName == null ? "" : " (worker " + workerName + ")";
         System.out.println("wallaroo: ready" + worker + ": application '" + app.model().name() + "' with " + laneCount
