@@ -7,7 +7,9 @@ in-process test harness read only this model, so both see one shape.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, List, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing costs seconds to import in a fresh GraalPy context
+    from typing import Any, Callable, List, Optional
 
 
 def _wrap(obj: Any, fn: Any) -> None:

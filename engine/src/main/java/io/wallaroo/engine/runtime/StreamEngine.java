@@ -14,10 +14,11 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -38,6 +39,7 @@ public final class StreamEngine implements AutoCloseable {
     private final List<Source> sources = new ArrayList<>();
     private final AtomicInteger nextEntryLane = new AtomicInteger();
     private volatile boolean closed;
+    private volatile CompletableFuture<Void> lanesStarted = new CompletableFuture<>();
 
     public StreamEngine(Application application, LaneExecutorFactory executors, ConnectorFactory connectors,
                         EngineSettings settings) {
@@ -49,8 +51,17 @@ public final class StreamEngine implements AutoCloseable {
     }
 
     public void start() throws Exception {
+        start(true);
+    }
+
+    /**
+     * Starts the engine. With {@code awaitAllLanes} false, inputs open as soon as lane 0 exists;
+     * lanes still creating their interpreter queue their input meanwhile (bounded by the flow
+     * gate) and {@link #lanesStarted()} says when they are all up or which one failed.
+     */
+    public void start(boolean awaitAllLanes) throws Exception {
         connectors.prepare(application, metrics);
-        startLanes();
+        startLanes(awaitAllLanes);
         List<SinkSpec> sinkSpecs = application.allSinks();
         for (int id = 0; id < sinkSpecs.size(); id++) {
             Sink sink = connectors.sink(sinkSpecs.get(id), id, settings);
@@ -68,26 +79,47 @@ public final class StreamEngine implements AutoCloseable {
         }
     }
 
-    private void startLanes() throws Exception {
+    private void startLanes(boolean awaitAllLanes) throws Exception {
         FailureLog failures = new FailureLog(metrics);
         ExecutorService starter = Executors.newFixedThreadPool(settings.lanes());
         try {
-            List<Future<LaneExecutor>> created = new ArrayList<>();
+            List<CompletableFuture<LaneExecutor>> created = new ArrayList<>();
             for (int i = 0; i < settings.lanes(); i++) {
                 int index = i;
-                created.add(starter.submit(() -> executors.create(index, settings.lanes())));
+                created.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return executors.create(index, settings.lanes());
+                    } catch (Exception e) {
+                        throw new CompletionException(e);
+                    }
+                }, starter));
             }
+            lanesStarted = CompletableFuture.allOf(created.toArray(CompletableFuture[]::new));
             for (int i = 0; i < created.size(); i++) {
+                CompletableFuture<LaneExecutor> executor = created.get(i);
                 try {
-                    lanes.add(new Lane(i, created.get(i).get(), gate, metrics, failures));
+                    if (i == 0 || awaitAllLanes || executor.isDone()) {
+                        lanes.add(new Lane(i, executor.get(), gate, metrics, failures));
+                    } else {
+                        lanes.add(new Lane(i, new PendingLaneExecutor(i, executor), gate, metrics, failures));
+                    }
                 } catch (ExecutionException e) {
                     lanes.forEach(l -> l.stopQuietly());
+                    created.subList(i + 1, created.size()).forEach(c -> c.thenAccept(LaneExecutor::close));
                     throw e.getCause() instanceof Exception ex ? ex : e;
                 }
             }
         } finally {
             starter.shutdown();
         }
+    }
+
+    /**
+     * Completes when every lane's executor exists (at once after {@code start()}), or
+     * exceptionally with the first lane's failure to start.
+     */
+    public CompletableFuture<Void> lanesStarted() {
+        return lanesStarted;
     }
 
     public Application application() {

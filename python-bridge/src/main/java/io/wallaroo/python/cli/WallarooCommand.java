@@ -144,7 +144,10 @@ public final class WallarooCommand implements Callable<Integer> {
             stopped.countDown();
         }, "wallaroo-shutdown"));
         try {
-            engine.start();
+            // Inputs open once lane 0 (which reuses the context loaded above) is ready; the other
+            // lanes' interpreters finish starting while their input queues up.
+            engine.start(false);
+            engine.lanesStarted().whenComplete((ok, failure) -> lanesStarted(failure));
         } catch (ApplicationLoadException e) {
             if (!e.pythonTraceback().isEmpty()) {
                 System.err.print(e.pythonTraceback());
@@ -162,6 +165,21 @@ public final class WallarooCommand implements Callable<Integer> {
                 + " lane(s), pipelines " + names);
         stopped.await();
         return 0;
+    }
+
+    /** A lane that failed to start after "ready" ends the process as a start-up failure would. */
+    private static void lanesStarted(Throwable failure) {
+        if (failure == null) {
+            StartupTrace.mark("all lanes started");
+            return;
+        }
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof ApplicationLoadException e && !e.pythonTraceback().isEmpty()) {
+            System.err.print(e.pythonTraceback());
+        }
+        System.err.println("error: a lane could not start: " + cause.getMessage());
+        System.exit(1);
     }
 
     private void reportIgnoredFlags() {
