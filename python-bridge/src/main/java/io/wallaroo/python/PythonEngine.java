@@ -40,9 +40,8 @@ public final class PythonEngine implements AutoCloseable {
 
     /**
      * A context for one lane. Every context gets the same options (code is shared between
-     * contexts only when they agree). Compiled bytecode of imported modules (the standard
-     * library's and the application's) is kept in {@link BytecodeCache}, so later starts skip
-     * parsing and compiling them.
+     * contexts only when they agree). {@link BytecodeCache} says why {@code .pyc} files are
+     * not written by default.
      */
     public Context newContext() {
         StartupTrace.mark("context: building");
