@@ -284,10 +284,11 @@ def graalpy(script, *args):
 
 
 def summary(run, unit):
+    reached = (f"after {run['seconds_to_90pct']} s of traffic" if run["seconds_to_90pct"] is not None
+               else "not reached in this run")
+    warm = ", ".join(f"{w['outputs_per_s']:,.0f} {unit}/s with {c} connection(s)" for c, w in run["warm"].items())
     text = (f"  {run['target']}: ready {run['ready_s']} s; cold first {run['cold_outputs']:,} {unit}:"
-            f" {run['cold_outputs_per_s']:,.0f}/s; 90% of full speed after {run['seconds_to_90pct']} s of traffic;"
-            f" warm " + ", ".join(f"{w['outputs_per_s']:,.0f} {unit}/s with {c} connection(s)"
-                                   for c, w in run["warm"].items()))
+            f" {run['cold_outputs_per_s']:,.0f}/s; 90% of full speed {reached}; warm {warm}")
     if "latency_ms_p50" in run:
         text += (f"; latency at {run['latency_rate_per_s']:,} messages/s: p50 {run['latency_ms_p50']} ms,"
                  f" p99 {run['latency_ms_p99']} ms, p99.9 {run['latency_ms_p999']} ms")
@@ -302,8 +303,8 @@ def main():
     parser.add_argument("--short", action="store_true",
                         help="a few minutes in all: word count only, shorter runs, no ceiling or crossing")
     parser.add_argument("--workloads", default="word_count,logfiles")
-    parser.add_argument("--lanes", default="1,default",
-                        help="comma-separated lane counts; 'default' runs without --ponythreads")
+    parser.add_argument("--lanes", default="1,2,default",
+                        help="comma-separated lane counts; 'default' is the engine's default for this machine")
     parser.add_argument("--lines", type=int, default=400000, help="messages in each measured run")
     parser.add_argument("--connections", default="1,2", help="comma-separated sender connection counts (word count)")
     parser.add_argument("--cold-words", type=int, default=2000000,
@@ -338,8 +339,14 @@ def main():
         if not args.no_ceiling:
             res["ceiling"] = graalpy("ceiling.py", name, 5000, args.warmup_seconds / 2, args.measure_seconds)
             print(f"  in-process ceiling (GraalPy loop): {res['ceiling']['per_s']:,.0f} {res['ceiling']['unit']}/s", flush=True)
+        lane_counts = []
         for lanes in args.lanes.split(","):
-            flag = [] if lanes == "default" else ["--ponythreads", lanes]
+            # The engine's default (DefaultLanes): one per core, one on 2 cores or fewer.
+            resolved = str(1 if (os.cpu_count() or 1) <= 2 else os.cpu_count()) if lanes == "default" else lanes
+            if resolved not in lane_counts:
+                lane_counts.append(resolved)
+        for lanes in lane_counts:
+            flag = ["--ponythreads", lanes]
             target = Target(f"engine, {lanes} lane(s)",
                             [os.path.join(ROOT, "scripts", "wallaroo"), "--application-module", workload.module,
                              "--in", "127.0.0.1:{inp}", "--out", "127.0.0.1:{out}"] + flag,

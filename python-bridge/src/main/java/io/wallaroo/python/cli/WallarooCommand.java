@@ -47,7 +47,8 @@ public final class WallarooCommand implements Callable<Integer> {
     String out;
 
     @Option(names = {"--lanes", "--ponythreads"}, paramLabel = "N",
-            description = "Parallel Python lanes, one GraalPy context and thread each (default: one per core). "
+            description = "Parallel Python lanes, one GraalPy context and thread each (default: one per core, "
+                    + "but 1 on machines with 2 cores or fewer). "
                     + "--ponythreads is Machida's spelling.")
     Integer lanes;
 
@@ -116,7 +117,7 @@ public final class WallarooCommand implements Callable<Integer> {
         PythonEngine python = new PythonEngine(pythonPath);
         StartupTrace.mark("polyglot engine built");
         System.out.println(python.compilationStatus());
-        int laneCount = lanes != null ? lanes : Runtime.getRuntime().availableProcessors();
+        int laneCount = lanes != null ? lanes : DefaultLanes.forThisMachine();
         if (laneCount < 1) {
             System.err.println("--lanes must be at least 1");
             return 2;
