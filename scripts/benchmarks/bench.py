@@ -318,8 +318,8 @@ def main():
     parser.add_argument("--no-crossing", action="store_true", help="skip the lane-crossing micro-benchmark")
     args = parser.parse_args()
     if args.short:
-        args.workloads, args.lines, args.cold_words = "word_count", 200000, 1000000
-        args.warmup_seconds, args.latency_seconds = 25.0, 4.0
+        args.workloads, args.lines, args.cold_words = "word_count", 50000, 600000
+        args.lanes, args.warmup_seconds, args.latency_seconds = "1,2", 25.0, 4.0
         args.no_ceiling = args.no_crossing = True
     args.connection_counts = [int(c) for c in args.connections.split(",")]
 
