@@ -2,7 +2,27 @@
 # Order: $JAVA_HOME if new enough, the `java` on PATH, then the newest JDK under /usr/lib/jvm.
 
 _java_major() {
+    # The JDK's release file answers without starting a JVM (each start costs a few hundred ms of
+    # the launcher's start-up); ask the JVM only when there is no release file.
+    local release
+    release="$(dirname "$(dirname "$1")")/release"
+    if [ -r "$release" ] && grep -q '^JAVA_VERSION=' "$release"; then
+        sed -n 's/^JAVA_VERSION="\{0,1\}\([0-9][0-9]*\).*/\1/p' "$release" | head -1
+        return
+    fi
     "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}'
+}
+
+# True when the JDK has JVMCI (needed to run the Graal compiler), read from the release file when
+# there is one, otherwise by starting the JVM with JVMCI on.
+_has_jvmci() {
+    local release
+    release="$(dirname "$(dirname "$1")")/release"
+    if [ -r "$release" ] && grep -q '^MODULES=' "$release"; then
+        grep '^MODULES=' "$release" | grep -q -w 'jdk.internal.vm.ci'
+        return
+    fi
+    "$1" -XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI -version >/dev/null 2>&1
 }
 
 _pick_jdk() {

@@ -72,7 +72,7 @@ def dir_bytes(path):
 
 
 def run(args, lanes):
-    workload = WORKLOADS["word_count"](args.lines, args.connections)
+    workload = WORKLOADS["word_count"](args.lines, max(args.connection_counts))
     quiet = copy.copy(args)
     quiet.latency_seconds = 0
     out = {"lanes": lanes}

@@ -23,12 +23,13 @@ class WordCount:
         self.warm = corpus.lines(20000, seed=3)
         self.measured = corpus.lines(lines)
 
-    def frames(self, which):
+    def frames(self, which, connections=None):
         """Frames split over the connections, and how many outputs they give."""
         lines = self.warm if which == "warm" else self.measured
-        chunks = [[] for _ in range(self.connections)]
+        connections = connections or self.connections
+        chunks = [[] for _ in range(connections)]
         for i, (text, _) in enumerate(lines):
-            chunks[i % self.connections].append(corpus.frame(text))
+            chunks[i % connections].append(corpus.frame(text))
         return [b"".join(c) for c in chunks], sum(n for _, n in lines), len(lines)
 
     def paced_message(self, i, seq):
@@ -64,7 +65,7 @@ class Logfiles:
         self.rounds = max(1, lines // self.round_lines)
         self.flat = [line for day in days for line in day + [b"END_OF_DAY"]]
 
-    def frames(self, which):
+    def frames(self, which, connections=None):
         rounds = max(1, 20000 // self.round_lines) if which == "warm" else self.rounds
         return [self.round * rounds], 6 * rounds, self.round_lines * rounds
 

@@ -9,7 +9,9 @@ function, and check its signature at once, so a mistake is reported where it was
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing costs seconds to import in a fresh GraalPy context
+    from typing import Any, Callable, Optional
 
 from wallaroo._checks import check_callable
 from wallaroo._framing import length_fmt_problem

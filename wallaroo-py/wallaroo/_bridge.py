@@ -9,12 +9,19 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import traceback
-from typing import Any, Dict, List
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing costs seconds to import in a fresh GraalPy context
+    from typing import Any, Dict, List
 
 from wallaroo._runner import LaneRunner
 from wallaroo.errors import WallarooParameterError
 from wallaroo.model import Application
+
+
+def _traceback() -> str:
+    # Imported only on failure: traceback pulls in modules that cost seconds in a fresh context.
+    import traceback
+    return traceback.format_exc()
 
 
 class LoadResult:
@@ -39,10 +46,10 @@ def load(module_name: str, args: List[str]) -> LoadResult:
             return LoadResult(kind="c-extension", trace=traceback.format_exc(), message=_c_extension_message(
                 module_name, str(e.name), binary))
         if e.name == module_name or (e.name and module_name.startswith(e.name + ".")):
-            return LoadResult(kind="module-not-found", trace=traceback.format_exc(), message=(
+            return LoadResult(kind="module-not-found", trace=_traceback(), message=(
                 f"cannot find application module '{module_name}': put {module_name}.py in the current "
                 f"directory or in a directory listed in PYTHONPATH, and pass --application-module without '.py'"))
-        return LoadResult(kind="import-failed", trace=traceback.format_exc(), message=(
+        return LoadResult(kind="import-failed", trace=_traceback(), message=(
             f"application module '{module_name}' imports '{e.name}', which cannot be found: install it or "
             f"add its directory to PYTHONPATH"))
     except ImportError as e:
@@ -54,7 +61,7 @@ def load(module_name: str, args: List[str]) -> LoadResult:
             f"importing application module '{module_name}' raised {type(e).__name__}; fix the error in the "
             f"traceback above"))
     except BaseException as e:  # noqa: B902 - any failure while importing user code is reported
-        return LoadResult(kind="import-failed", trace=traceback.format_exc(), message=(
+        return LoadResult(kind="import-failed", trace=_traceback(), message=(
             f"importing application module '{module_name}' raised {type(e).__name__}; fix the error in the "
             f"traceback above"))
     setup = getattr(module, "application_setup", None)
@@ -65,9 +72,9 @@ def load(module_name: str, args: List[str]) -> LoadResult:
     try:
         app = setup([str(a) for a in args])
     except WallarooParameterError as e:
-        return LoadResult(kind="invalid-topology", trace=traceback.format_exc(), message=str(e))
+        return LoadResult(kind="invalid-topology", trace=_traceback(), message=str(e))
     except BaseException as e:  # noqa: B902
-        return LoadResult(kind="setup-failed", trace=traceback.format_exc(), message=(
+        return LoadResult(kind="setup-failed", trace=_traceback(), message=(
             f"application_setup(args) in '{module_name}' raised {type(e).__name__}: {e}; fix the error in the "
             f"traceback above"))
     if not isinstance(app, Application):

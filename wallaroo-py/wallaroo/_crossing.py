@@ -19,7 +19,9 @@ the length of its body in decimal, ``:``, and the body.
 from __future__ import annotations
 
 import marshal
-from typing import Any, Callable, Dict, List, Optional, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing costs seconds to import in a fresh GraalPy context
+    from typing import Any, Callable, Dict, List, Optional, Tuple
 
 FORMAT = "X1"
 _SEP = "\x00"

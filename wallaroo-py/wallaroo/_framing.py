@@ -9,7 +9,9 @@ without calling into Python for every message.
 from __future__ import annotations
 
 import struct
-from typing import Any, Callable, Dict, List, Optional, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing costs seconds to import in a fresh GraalPy context
+    from typing import Any, Callable, Dict, List, Optional, Tuple
 
 # The integer codes the engine's framing understands (see engine LengthField).
 _INTEGER_CODES = frozenset("bBhHiIlLqQnN")

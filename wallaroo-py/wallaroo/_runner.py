@@ -19,7 +19,9 @@ import pickle
 import struct
 import zlib
 from itertools import repeat
-from typing import Any, Callable, Dict, List, Optional, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing costs seconds to import in a fresh GraalPy context
+    from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from wallaroo._crossing import Outbox, unpack
 

@@ -7,7 +7,9 @@ Either way the error is a WallarooParameterError saying what to change.
 from __future__ import annotations
 
 import copy
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing costs seconds to import in a fresh GraalPy context
+    from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from wallaroo import classic
 from wallaroo.errors import WallarooParameterError

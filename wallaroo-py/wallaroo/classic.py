@@ -16,18 +16,35 @@ method it will call, so a wrong one is reported when the application is built.
 """
 from __future__ import annotations
 
-import inspect
-from typing import Any, Callable, Optional, Tuple
+import types
 
-from wallaroo._checks import binds, check_callable, describe
+from wallaroo._checks import binds, check_callable, constructor_binds, describe
 from wallaroo._framing import infer_length_fmt
 from wallaroo.errors import WallarooParameterError
 from wallaroo.model import Computation, Decoder, Encoder, Partition, StateComputation
 
+# Annotations only; inspect's predicates are replaced by isinstance checks below, because
+# importing typing and inspect costs seconds in every fresh GraalPy context (one per lane).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, Optional, Tuple
+
+# What inspect.isroutine accepts: functions, methods and their built-in kinds.
+_ROUTINES = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.MethodDescriptorType,
+             types.WrapperDescriptorType, types.MethodWrapperType, types.ClassMethodDescriptorType)
+
+
+def _isclass(obj: Any) -> bool:
+    return isinstance(obj, type)
+
+
+def _isroutine(obj: Any) -> bool:
+    return isinstance(obj, _ROUTINES)
+
 
 def _instance(obj: Any, what: str) -> Any:
     """``obj`` itself, or a new instance when a class was passed (``ab.to(Split)``)."""
-    if not inspect.isclass(obj):
+    if not _isclass(obj):
         return obj
     try:
         return obj()
@@ -57,18 +74,18 @@ def _name_of(inst: Any, what: str) -> str:
 def _is_user_object(obj: Any) -> bool:
     """True for an instance or class that could be a classic object. Functions and built-in
     values are not: a str has a ``partition`` method, but it is no partition object."""
-    if obj is None or inspect.isroutine(obj):
+    if obj is None or _isroutine(obj):
         return False
-    cls = obj if inspect.isclass(obj) else type(obj)
+    cls = obj if _isclass(obj) else type(obj)
     return cls.__module__ != "builtins"
 
 
 def _shown(obj: Any) -> str:
-    return describe(obj) if inspect.isroutine(obj) else repr(obj)
+    return describe(obj) if _isroutine(obj) else repr(obj)
 
 
 def _plain_function_hint(obj: Any, decorator: str) -> str:
-    if inspect.isfunction(obj) or inspect.isbuiltin(obj):
+    if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
         return f"; {describe(obj)} is a plain function: put @wallaroo.{decorator} above its def"
     return ""
 
@@ -218,7 +235,7 @@ def as_state_factory(obj: Any, what: str) -> Tuple[Callable[[], Any], str]:
     if obj is None:
         raise WallarooParameterError(
             f"{what} needs a state class (or a builder with build()) to make its state; got None")
-    if inspect.isclass(obj):
+    if _isclass(obj):
         if _is_builder_class(obj):
             builder = _instance(obj, what)
             _check_method(builder.build, 0, what, "build", "(self)")
@@ -226,10 +243,10 @@ def as_state_factory(obj: Any, what: str) -> Tuple[Callable[[], Any], str]:
         _check_constructor(obj, what)
         return obj, _qualified(obj)
     build = getattr(obj, "build", None)
-    if build is not None and callable(build) and not inspect.isroutine(obj):
+    if build is not None and callable(build) and not _isroutine(obj):
         _check_method(build, 0, what, "build", "(self)")
         return build, _qualified(type(obj))
-    if inspect.isroutine(obj) or callable(obj):
+    if _isroutine(obj) or callable(obj):
         check_callable(obj, 0, f"{what}: the state factory", "")
         return obj, getattr(obj, "__module__", "?") + "." + describe(obj)
     raise WallarooParameterError(
@@ -246,11 +263,14 @@ def _is_builder_class(cls: type) -> bool:
     build = getattr(cls, "build", None)
     if build is None or not callable(build):
         return False
-    public = {n for n, v in inspect.getmembers(cls) if not n.startswith("_") and callable(v)}
+    public = {n for n in dir(cls) if not n.startswith("_") and callable(getattr(cls, n, None))}
     return public <= {"build", "name"}
 
 
 def _check_constructor(cls: type, what: str) -> None:
+    if constructor_binds(cls):
+        return
+    import inspect
     try:
         sig = inspect.signature(cls)
     except (TypeError, ValueError):

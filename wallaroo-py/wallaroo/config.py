@@ -5,7 +5,9 @@ argparse, whose errors exit the process; here a bad flag raises WallarooParamete
 """
 from __future__ import annotations
 
-from typing import Any, List, Optional, Sequence, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing costs seconds to import in a fresh GraalPy context
+    from typing import Any, List, Optional, Sequence, Tuple
 
 from wallaroo.errors import WallarooParameterError
 

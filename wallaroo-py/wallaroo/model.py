@@ -16,7 +16,9 @@ from __future__ import annotations
 import functools
 import importlib
 import struct
-from typing import Any, Callable, List, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing costs seconds to import in a fresh GraalPy context
+    from typing import Any, Callable, List, Optional
 
 
 class StepName(str):

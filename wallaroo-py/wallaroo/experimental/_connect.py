@@ -4,7 +4,9 @@ from __future__ import annotations
 import logging
 import socket
 import time
-from typing import Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing costs seconds to import in a fresh GraalPy context
+    from typing import Optional
 
 from wallaroo.experimental._protocol import ExtensionError
 

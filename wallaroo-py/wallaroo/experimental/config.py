@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing costs seconds to import in a fresh GraalPy context
+    from typing import Any, Callable, Optional
 
 from wallaroo._checks import check_callable
 from wallaroo.config import _check_port

@@ -6,7 +6,9 @@ import logging
 import selectors
 import socket
 import time
-from typing import Any, Deque, List, Optional, Tuple
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing costs seconds to import in a fresh GraalPy context
+    from typing import Any, Deque, List, Optional, Tuple
 
 from wallaroo.experimental import _protocol as wire
 from wallaroo.experimental._connect import connect as _connect, port_number

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import socket
-from typing import Any, Dict, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing costs seconds to import in a fresh GraalPy context
+    from typing import Any, Dict, Optional
 
 from wallaroo.experimental import _protocol as wire
 from wallaroo.experimental._connect import connect as _connect, port_number

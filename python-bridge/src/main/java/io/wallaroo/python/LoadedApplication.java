@@ -10,8 +10,14 @@ public record LoadedApplication(Context context, Value loadResult, Value bridge,
     /** Imports the module, calls {@code application_setup(args)} and translates the result. */
     public static LoadedApplication load(Context context, String moduleName, java.util.List<String> args)
             throws ApplicationLoadException {
+        if (StartupTrace.on()) {
+            context.initialize("python");
+            StartupTrace.mark("context initialized (site imported)");
+        }
         Value bridge = context.eval("python", "import wallaroo._bridge as b\nb");
+        StartupTrace.mark("wallaroo._bridge imported");
         Value result = bridge.invokeMember("load", moduleName, args.toArray(new Object[0]));
+        StartupTrace.mark("application module imported and set up");
         String kind = result.getMember("kind").asString();
         if (!"ok".equals(kind)) {
             throw new ApplicationLoadException(kind, result.getMember("message").asString(),
@@ -24,6 +30,7 @@ public record LoadedApplication(Context context, Value loadResult, Value bridge,
         } catch (IllegalArgumentException e) {
             throw new ApplicationLoadException("invalid-topology", e.getMessage(), "");
         }
+        StartupTrace.mark("topology translated");
         return new LoadedApplication(context, result, bridge, model);
     }
 

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 public final class PythonEngine implements AutoCloseable {
     private final Engine engine;
     private final List<Path> pythonPath;
+    private final Path pycache = BytecodeCache.directory();
 
     public PythonEngine(List<Path> pythonPath) {
         this.engine = Engine.newBuilder("python")
@@ -37,13 +38,21 @@ public final class PythonEngine implements AutoCloseable {
                 + "with -XX:+EnableJVMCI.";
     }
 
+    /**
+     * A context for one lane. Every context gets the same options (code is shared between
+     * contexts only when they agree). {@link BytecodeCache} says why {@code .pyc} files are
+     * not written by default.
+     */
     public Context newContext() {
+        StartupTrace.mark("context: building");
         String path = pythonPath.stream().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator));
         return Context.newBuilder("python")
                 .engine(engine)
                 .allowAllAccess(true)
                 .option("python.PythonPath", path)
                 .option("python.ForceImportSite", "true")
+                .option("python.DontWriteBytecodeFlag", Boolean.toString(pycache == null))
+                .option("python.PyCachePrefix", pycache == null ? "" : pycache.toString())
                 .out(System.out)
                 .err(System.err)
                 .build();

@@ -29,9 +29,11 @@ public final class PythonLaneExecutorFactory implements LaneExecutorFactory {
 
     @Override
     public LaneExecutor create(int laneIndex, int laneCount) throws Exception {
+        StartupTrace.mark("lane " + laneIndex + ": creating");
         LoadedApplication loaded = laneIndex == 0 ? first : loadAgain();
         Value runner = loaded.bridge().invokeMember("make_runner", loaded.loadResult(), laneIndex, laneCount,
                 sinkFormats(first.model()));
+        StartupTrace.mark("lane " + laneIndex + ": runner made");
         return new PythonLaneExecutor(laneIndex, loaded.context(), runner);
     }
 

@@ -20,10 +20,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -49,6 +50,7 @@ public final class StreamEngine implements AutoCloseable {
     private Duration snapshotInterval;
     private SnapshotCoordinator snapshots;
     private String restoreSummary = "resilience off";
+    private volatile CompletableFuture<Void> lanesStarted = new CompletableFuture<>();
 
     public StreamEngine(Application application, LaneExecutorFactory executors, ConnectorFactory connectors,
                         EngineSettings settings) {
@@ -74,6 +76,15 @@ public final class StreamEngine implements AutoCloseable {
     }
 
     public void start() throws Exception {
+        start(true);
+    }
+
+    /**
+     * Starts the engine. With {@code awaitAllLanes} false, inputs open as soon as lane 0 exists;
+     * lanes still creating their interpreter queue their input meanwhile (bounded by the flow
+     * gate) and {@link #lanesStarted()} says when they are all up or which one failed.
+     */
+    public void start(boolean awaitAllLanes) throws Exception {
         connectors.prepare(application, metrics);
         SnapshotStore.Restored restored = null;
         String fingerprint = Fingerprint.of(application);
@@ -84,7 +95,9 @@ public final class StreamEngine implements AutoCloseable {
             }
             restoreSummary = summary(restored);
         }
-        startLanes(restored);
+        // Snapshots cut across every lane and restored entities must be in place before input
+        // flows, so with resilience on the engine waits for all lanes.
+        startLanes(restored, awaitAllLanes || snapshotStore != null);
         if (snapshotStore != null) {
             snapshots = new SnapshotCoordinator(snapshotStore, fingerprint, snapshotInterval, lanes, gate, metrics,
                     restored == null ? Map.of() : restored.positions());
@@ -133,7 +146,7 @@ public final class StreamEngine implements AutoCloseable {
         return Math.floorMod(entity.keyHash(), laneCount);
     }
 
-    private void startLanes(SnapshotStore.Restored restored) throws Exception {
+    private void startLanes(SnapshotStore.Restored restored, boolean awaitAllLanes) throws Exception {
         FailureLog failures = new FailureLog(metrics);
         ExecutorService starter = Executors.newFixedThreadPool(settings.lanes());
         try {
@@ -146,28 +159,47 @@ public final class StreamEngine implements AutoCloseable {
                     shares.get(ownerOf(e, settings.lanes())).add(e);
                 }
             }
-            List<Future<Lane>> created = new ArrayList<>();
+            List<CompletableFuture<LaneExecutor>> created = new ArrayList<>();
             for (int i = 0; i < settings.lanes(); i++) {
                 int index = i;
-                created.add(starter.submit(() -> {
-                    Lane lane = new Lane(index, executors.create(index, settings.lanes()), gate, metrics, failures);
-                    if (!shares.get(index).isEmpty()) {
-                        lane.restore(shares.get(index));
+                created.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return executors.create(index, settings.lanes());
+                    } catch (Exception e) {
+                        throw new CompletionException(e);
                     }
-                    return lane;
-                }));
+                }, starter));
             }
+            lanesStarted = CompletableFuture.allOf(created.toArray(CompletableFuture[]::new));
             for (int i = 0; i < created.size(); i++) {
+                CompletableFuture<LaneExecutor> executor = created.get(i);
                 try {
-                    lanes.add(created.get(i).get());
+                    if (i == 0 || awaitAllLanes || executor.isDone()) {
+                        Lane lane = new Lane(i, executor.get(), gate, metrics, failures);
+                        lanes.add(lane);
+                        if (!shares.get(i).isEmpty()) {
+                            lane.restore(shares.get(i));
+                        }
+                    } else {
+                        lanes.add(new Lane(i, new PendingLaneExecutor(i, executor), gate, metrics, failures));
+                    }
                 } catch (ExecutionException e) {
                     lanes.forEach(l -> l.stopQuietly());
+                    created.subList(i + 1, created.size()).forEach(c -> c.thenAccept(LaneExecutor::close));
                     throw e.getCause() instanceof Exception ex ? ex : e;
                 }
             }
         } finally {
             starter.shutdown();
         }
+    }
+
+    /**
+     * Completes when every lane's executor exists (at once after {@code start()}), or
+     * exceptionally with the first lane's failure to start.
+     */
+    public CompletableFuture<Void> lanesStarted() {
+        return lanesStarted;
     }
 
     public Application application() {

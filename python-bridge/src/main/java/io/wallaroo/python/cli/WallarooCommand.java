@@ -11,6 +11,7 @@ import io.wallaroo.python.ApplicationLoadException;
 import io.wallaroo.python.LoadedApplication;
 import io.wallaroo.python.PythonEngine;
 import io.wallaroo.python.PythonLaneExecutorFactory;
+import io.wallaroo.python.StartupTrace;
 import io.wallaroo.python.WallarooPackage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,7 +49,8 @@ public final class WallarooCommand implements Callable<Integer> {
     String out;
 
     @Option(names = {"--lanes", "--ponythreads"}, paramLabel = "N",
-            description = "Parallel Python lanes, one GraalPy context and thread each (default: one per core). "
+            description = "Parallel Python lanes, one GraalPy context and thread each (default: one per core, "
+                    + "but 1 on machines with 2 cores or fewer). "
                     + "--ponythreads is Machida's spelling.")
     Integer lanes;
 
@@ -116,6 +118,7 @@ public final class WallarooCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        StartupTrace.mark("launcher main");
         reportIgnoredFlags();
         Monitoring monitoring;
         try {
@@ -135,9 +138,11 @@ public final class WallarooCommand implements Callable<Integer> {
                 }
             }
         }
+        StartupTrace.mark("wallaroo package located");
         PythonEngine python = new PythonEngine(pythonPath);
+        StartupTrace.mark("polyglot engine built");
         System.out.println(python.compilationStatus());
-        int laneCount = lanes != null ? lanes : Runtime.getRuntime().availableProcessors();
+        int laneCount = lanes != null ? lanes : DefaultLanes.forThisMachine();
         if (laneCount < 1) {
             System.err.println("--lanes must be at least 1");
             return 2;
@@ -152,6 +157,7 @@ public final class WallarooCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return 1;
         }
+        StartupTrace.mark("application loaded in the first context");
         EngineSettings settings = EngineSettings.defaults(laneCount)
                 .withMaxFrameBytes(maxFrameBytes).withBatchMessages(batchSize);
         if (resilienceDir != null) {
@@ -184,7 +190,10 @@ public final class WallarooCommand implements Callable<Integer> {
             stopped.countDown();
         }, "wallaroo-shutdown"));
         try {
-            engine.start();
+            // Inputs open once lane 0 (which reuses the context loaded above) is ready; the other
+            // lanes' interpreters finish starting while their input queues up.
+            engine.start(false);
+            engine.lanesStarted().whenComplete((ok, failure) -> lanesStarted(failure));
         } catch (ApplicationLoadException e) {
             if (!e.pythonTraceback().isEmpty()) {
                 System.err.print(e.pythonTraceback());
@@ -203,12 +212,28 @@ public final class WallarooCommand implements Callable<Integer> {
             System.out.println("wallaroo: resilience: " + engine.restoreSummary() + "; snapshots every "
                     + snapshotIntervalMillis + " ms");
         }
+        StartupTrace.mark("engine started");
         List<String> names = app.model().pipelines().stream().map(Pipeline::name).toList();
         String worker = workerName == null ? "" : " (worker " + workerName + ")";
         System.out.println("wallaroo: ready" + worker + ": application '" + app.model().name() + "' with " + laneCount
                 + " lane(s), pipelines " + names);
         stopped.await();
         return 0;
+    }
+
+    /** A lane that failed to start after "ready" ends the process as a start-up failure would. */
+    private static void lanesStarted(Throwable failure) {
+        if (failure == null) {
+            StartupTrace.mark("all lanes started");
+            return;
+        }
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof ApplicationLoadException e && !e.pythonTraceback().isEmpty()) {
+            System.err.print(e.pythonTraceback());
+        }
+        System.err.println("error: a lane could not start: " + cause.getMessage());
+        System.exit(1);
     }
 
     private void reportIgnoredFlags() {
