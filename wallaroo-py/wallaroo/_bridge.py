@@ -43,7 +43,7 @@ def load(module_name: str, args: List[str]) -> LoadResult:
     except ModuleNotFoundError as e:
         binary = cpython_extension(e.name)
         if binary:
-            return LoadResult(kind="c-extension", trace=traceback.format_exc(), message=_c_extension_message(
+            return LoadResult(kind="c-extension", trace=_traceback(), message=_c_extension_message(
                 module_name, str(e.name), binary))
         if e.name == module_name or (e.name and module_name.startswith(e.name + ".")):
             return LoadResult(kind="module-not-found", trace=_traceback(), message=(
@@ -55,9 +55,9 @@ def load(module_name: str, args: List[str]) -> LoadResult:
     except ImportError as e:
         path = getattr(e, "path", None) or ""
         if path.endswith((".so", ".pyd")):
-            return LoadResult(kind="c-extension", trace=traceback.format_exc(), message=_c_extension_message(
+            return LoadResult(kind="c-extension", trace=_traceback(), message=_c_extension_message(
                 module_name, str(e.name or path), path))
-        return LoadResult(kind="import-failed", trace=traceback.format_exc(), message=(
+        return LoadResult(kind="import-failed", trace=_traceback(), message=(
             f"importing application module '{module_name}' raised {type(e).__name__}; fix the error in the "
             f"traceback above"))
     except BaseException as e:  # noqa: B902 - any failure while importing user code is reported
