@@ -216,6 +216,9 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
             System.err.println("error: " + e.getMessage());
             return 1;
         }
+        if (System.getenv("WALLAROO_FLINK_PLAN") != null) {
+            System.out.println(flink.getExecutionPlan());
+        }
         String jobName = workerName != null ? workerName : app.model().name();
         JobClient job;
         try {

@@ -56,13 +56,21 @@ public final class JobTranslator {
     }
 
     /** A stream of envelopes and which targets (step codes, or sinks as -id-1) it may carry. */
-    private record Producer(DataStream<Envelope> stream, Set<Integer> targets) {}
+    private record Producer(String name, DataStream<Envelope> stream, Set<Integer> targets, int parallelism) {
+
+        /** This producer's envelopes for some targets, filtered in its own tasks (chained: no reordering). */
+        DataStream<Envelope> to(Set<Integer> wanted, String what) {
+            return stream.filter(new Targets(wanted)).name(what + " from " + name).setParallelism(parallelism);
+        }
+    }
 
     public void translate(StreamExecutionEnvironment env) {
         int n = settings.parallelism();
         List<Producer> producers = new ArrayList<>();
         for (Pipeline p : model.pipelines()) {
-            producers.add(new Producer(entry(env, p), new LinkedHashSet<>(targetsAfter(p, -1))));
+            DataStream<Envelope> entry = entry(env, p);
+            producers.add(new Producer("entry " + p.name(), entry, new LinkedHashSet<>(targetsAfter(p, -1)),
+                    entry.getParallelism()));
         }
         // States in an order where every state's producers exist before it.
         Map<String, DataStream<Envelope>> built = new LinkedHashMap<>();
@@ -71,7 +79,7 @@ public final class JobTranslator {
             List<DataStream<Envelope>> inputs = new ArrayList<>();
             for (Producer producer : producers) {
                 if (!java.util.Collections.disjoint(producer.targets(), codes)) {
-                    inputs.add(producer.stream().filter(new Targets(codes)).name("to state " + state));
+                    inputs.add(producer.to(codes, "to state " + state));
                 }
             }
             boolean single = model.states().get(state).partitioning() instanceof StateDefinition.Single;
@@ -85,7 +93,7 @@ public final class JobTranslator {
                 Pipeline p = model.pipelines().get(code / 4096);
                 targets.addAll(targetsAfter(p, code % 4096));
             }
-            producers.add(new Producer(out, targets));
+            producers.add(new Producer("state " + state, out, targets, single ? 1 : n));
             built.put(state, out);
         }
         int sinkId = 0;
@@ -93,13 +101,9 @@ public final class JobTranslator {
             for (SinkSpec spec : p.sinks()) {
                 int id = sinkId++;
                 Set<Integer> me = Set.of(-id - 1);
-                List<DataStream<Envelope>> inputs = new ArrayList<>();
-                for (Producer producer : producers) {
-                    if (!java.util.Collections.disjoint(producer.targets(), me)) {
-                        inputs.add(producer.stream().filter(new Targets(me)).name("to sink " + id));
-                    }
-                }
-                sink(union(inputs), spec, id, p);
+                List<Producer> feeding = producers.stream()
+                        .filter(producer -> !java.util.Collections.disjoint(producer.targets(), me)).toList();
+                sink(feeding, me, spec, id, p);
             }
         }
     }
@@ -118,7 +122,9 @@ public final class JobTranslator {
                                 tcp.framing().headerLength(), field.format(), settings.maxFrameBytes(), settings.batchSize()),
                         "tcp source " + p.name(), FRAMES).setParallelism(1).uid("wallaroo-source-" + p.name());
                 // Every connection's frames go to one entry task, in order (as one lane locally).
-                yield entryParallelism == 1 ? s : s.partitionCustom(new ByInlet(), new InletOf());
+                // Never chained to the source: a legacy source emits from its own thread, while
+                // the entry operator's flush timer runs on the task's mailbox thread.
+                yield s.partitionCustom(new ByInlet(), new InletOf());
             }
             case SourceSpec.Kafka k -> {
                 String group = k.groupId() != null ? k.groupId() : KafkaGroupIds.defaultFor(model.name(), p.name());
@@ -135,16 +141,29 @@ public final class JobTranslator {
                 .setParallelism(entryParallelism).uid("wallaroo-entry-" + p.name());
     }
 
-    private void sink(DataStream<Envelope> in, SinkSpec spec, int id, Pipeline p) {
+    /**
+     * A TCP sink is one connection: one task, fed by every producer (per-key order holds, as each
+     * key comes from one producer task over one channel). A Kafka sink is written by each
+     * producer's own tasks, chained, so nothing is reordered on the way.
+     */
+    private void sink(List<Producer> feeding, Set<Integer> me, SinkSpec spec, int id, Pipeline p) {
         String uid = "wallaroo-sink-" + p.name() + "-" + id;
         switch (spec) {
-            case SinkSpec.Tcp tcp -> in.addSink(new TcpSinkFunction(tcp.host(), tcp.port()))
+            case SinkSpec.Tcp tcp -> union(feeding.stream().map(f -> f.to(me, "to sink " + id)).toList())
+                    .addSink(new TcpSinkFunction(tcp.host(), tcp.port()))
                     .name("tcp sink " + tcp.host() + ":" + tcp.port()).setParallelism(1).uid(uid);
-            case SinkSpec.Kafka k -> in.flatMap(new KafkaConnectors.Split())
-                    .returns(TypeInformation.of(KafkaConnectors.Record.class)).name("records for " + k.topic())
-                    .sinkTo(KafkaConnectors.sink(k, (model.name() + "-" + id).replaceAll("[^A-Za-z0-9._-]", "_"),
-                            settings.exactlyOnce()))
-                    .name("kafka sink " + k.topic()).uid(uid);
+            case SinkSpec.Kafka k -> {
+                for (Producer f : feeding) {
+                    String from = f.name().replaceAll("[^A-Za-z0-9._-]", "_");
+                    f.to(me, "to sink " + id).flatMap(new KafkaConnectors.Split())
+                            .returns(TypeInformation.of(KafkaConnectors.Record.class)).name("records for " + k.topic())
+                            .setParallelism(f.parallelism())
+                            .sinkTo(KafkaConnectors.sink(k, (model.name() + "-" + id + "-" + from)
+                                    .replaceAll("[^A-Za-z0-9._-]", "_"), settings.exactlyOnce()))
+                            .name("kafka sink " + k.topic() + " from " + f.name()).setParallelism(f.parallelism())
+                            .uid(uid + "-" + from);
+                }
+            }
             case SinkSpec.Extension ext -> throw new IllegalArgumentException("pipeline '" + p.name()
                     + "': extension sinks (wallaroo.experimental) do not run on Flink yet; use the local engine, "
                     + "or a Kafka or TCP sink");
