@@ -228,7 +228,14 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
                     : "the embedded Flink mini-cluster") + ": " + rootMessage(e));
             return 1;
         }
-        Thread hook = new Thread(() -> stop(job), "wallaroo-flink-stop");
+        Thread hook = new Thread(() -> {
+            stop(job);
+            // The job is gone; Flink's own shutdown hooks can wait on services of an embedded
+            // cluster that is being torn down, so end here rather than hang.
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(0);
+        }, "wallaroo-flink-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         String notListening = Readiness.awaitTcpSources(app.model(), job, Duration.ofSeconds(180));
         if (notListening != null) {
