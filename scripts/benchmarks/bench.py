@@ -3,11 +3,14 @@ are noisy: compare ratios, not absolute figures).
 
     scripts/bench [--workloads word_count,logfiles] [--lanes 1,2] [--lines 400000]
                   [--warmup-seconds 90] [--latency-seconds 10] [--no-baseline] [--no-ceiling] [--no-crossing]
+                  [--flink-parallelism 1,2 | --no-flink]
 
 For each workload and lane count: messages/s end to end, latency percentiles at half of that
 rate, and the engine's peak RSS. Next to them: the in-process ceiling (the same Python functions
 in a plain loop inside GraalPy), the lane-scaling ratio, for word count a plain-CPython server
-doing the same work, and what a lane crossing costs. Everything goes to bench-results/*.json.
+doing the same work, and what a lane crossing costs. For word count, the same application as an
+Apache Flink job on the embedded mini-cluster (scripts/wallaroo --engine flink), at each
+--flink-parallelism, with its start-up to first output. Everything goes to bench-results/*.json.
 """
 import argparse
 import json
@@ -44,6 +47,7 @@ class Receiver:
         self.server.listen(4)
         self.port = self.server.getsockname()[1]
         self.count = 0
+        self.first_at = None
         self.last_at = 0.0
         self.markers = {}        # word count: marker number -> arrival time
         self.frame_times = []    # frames: arrival time of each output, in order
@@ -85,6 +89,8 @@ class Receiver:
                 tail = data[pos:]
                 self.frame_times.extend([now] * n)
             with self.cond:
+                if self.first_at is None and n:
+                    self.first_at = now
                 self.count += n
                 self.last_at = now
                 self.cond.notify_all()
@@ -144,9 +150,11 @@ class Target:
 
     def start(self, in_port, out_port):
         cmd = [c.format(inp=in_port, out=out_port) for c in self.command]
+        self.started_at = time.perf_counter()
         self.proc = subprocess.Popen(cmd, cwd=self.cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         for line in self.proc.stdout:
             if self.ready_text in line:
+                self.ready_at = time.perf_counter()
                 break
         else:
             raise RuntimeError(f"{self.name} exited during start-up")
@@ -176,6 +184,9 @@ def measure(target, workload, args):
             send_all(in_port, warm)
             expected += warm_outputs
             receiver.wait_for(expected, 600)
+            if "first_output_s" not in result:
+                result["ready_s"] = round(target.ready_at - target.started_at, 2)
+                result["first_output_s"] = round(receiver.first_at - target.started_at, 2)
             if time.time() >= warm_until:
                 break
 
@@ -256,6 +267,8 @@ def summary(run, unit):
     if "latency_ms_p50" in run:
         text += (f"; latency at {run['latency_rate_per_s']:,} messages/s: p50 {run['latency_ms_p50']} ms,"
                  f" p99 {run['latency_ms_p99']} ms, p99.9 {run['latency_ms_p999']} ms")
+    if "first_output_s" in run:
+        text += f"; ready {run['ready_s']} s, first output {run['first_output_s']} s after start"
     if run.get("peak_rss_mb"):
         text += f"; peak RSS {run['peak_rss_mb']:.0f} MB"
     return text
@@ -274,6 +287,9 @@ def main():
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--no-ceiling", action="store_true")
     parser.add_argument("--no-crossing", action="store_true", help="skip the lane-crossing micro-benchmark")
+    parser.add_argument("--flink-parallelism", default="1,2",
+                        help="word count on the Flink runner's mini-cluster at these parallelisms")
+    parser.add_argument("--no-flink", action="store_true", help="skip the Flink runner")
     args = parser.parse_args()
 
     results = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "cores": os.cpu_count(), "args": vars(args),
@@ -299,6 +315,17 @@ def main():
             run["lanes"] = lanes
             res["runs"].append(run)
             print(summary(run, unit), flush=True)
+        if name == "word_count" and not args.no_flink and os.path.isdir(os.path.join(ROOT, "flink-runner", "target", "lib")):
+            for n in [int(x) for x in args.flink_parallelism.split(",")]:
+                target = Target(f"Flink mini-cluster, parallelism {n}",
+                                [os.path.join(ROOT, "scripts", "wallaroo"), "--application-module", workload.module,
+                                 "--engine", "flink", "--parallelism", str(n),
+                                 "--in", "127.0.0.1:{inp}", "--out", "127.0.0.1:{out}"],
+                                workload.directory, "wallaroo: ready")
+                run = measure(target, workload, args)
+                run["flink_parallelism"] = n
+                res.setdefault("flink", []).append(run)
+                print(summary(run, unit), flush=True)
         if name == "word_count" and not args.no_baseline:
             target = Target("CPython baseline", [sys.executable, os.path.join(HERE, "cpython_word_count.py"),
                                                  "--in", "127.0.0.1:{inp}", "--out", "127.0.0.1:{out}"],
@@ -329,6 +356,9 @@ def ratios(res, name):
         out["best_end_to_end_vs_ceiling"] = done / res["ceiling"]["per_s"]
     if "baseline" in res:
         out["best_end_to_end_vs_cpython"] = best["messages_per_s"] / res["baseline"]["messages_per_s"]
+    for f in res.get("flink", []):
+        if 1 in runs:
+            out[f"flink_p{f['flink_parallelism']}_vs_engine_1_lane"] = f["messages_per_s"] / runs[1]["messages_per_s"]
     if 1 in runs and len(runs) > 1:
         top = max(runs)
         out[f"lanes_{top}_vs_1"] = runs[top]["messages_per_s"] / runs[1]["messages_per_s"]
