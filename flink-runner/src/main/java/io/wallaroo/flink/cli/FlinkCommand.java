@@ -117,6 +117,13 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
 
     private List<String> rawArgs = List.of();
 
+    /**
+     * Standard output straight on its file descriptor: by the time a shutdown hook runs,
+     * {@code System.out} may already be closed by another hook (GraalVM's), and lines vanish.
+     */
+    private static final java.io.PrintStream CONSOLE = new java.io.PrintStream(
+            new java.io.FileOutputStream(java.io.FileDescriptor.out), true, java.nio.charset.StandardCharsets.UTF_8);
+
     public static void main(String[] args) {
         // Flink logs a great deal at INFO; keep what says something is wrong.
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.flink", System.getProperty(
@@ -209,9 +216,10 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
         }
         flink.setParallelism(n);
         flink.setMaxParallelism(128);
+        JobTranslator translator = new JobTranslator(app.model(), bundle, new JobTranslator.Settings(n, batchSize, flushMillis,
+                maxFrameBytes, !atLeastOnce));
         try {
-            new JobTranslator(app.model(), bundle, new JobTranslator.Settings(n, batchSize, flushMillis, maxFrameBytes,
-                    !atLeastOnce)).translate(flink);
+            translator.translate(flink);
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             return 1;
@@ -232,12 +240,17 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
             stop(job);
             // The job is gone; Flink's own shutdown hooks can wait on services of an embedded
             // cluster that is being torn down, so end here rather than hang.
-            System.out.flush();
+            CONSOLE.flush();
             System.err.flush();
             Runtime.getRuntime().halt(0);
         }, "wallaroo-flink-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         String notListening = Readiness.awaitTcpSources(app.model(), job, Duration.ofSeconds(180));
+        if (notListening == null) {
+            notListening = jobManager != null
+                    ? Readiness.awaitRunningOnCluster(HostPort.parse(jobManager), job, Duration.ofSeconds(300))
+                    : Readiness.awaitPythonTasks(translator.pythonTasks(), job, Duration.ofSeconds(300));
+        }
         if (notListening != null) {
             System.err.println("error: " + notListening);
             return 1;
@@ -256,19 +269,49 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
         }
     }
 
-    /** On Ctrl-C / SIGTERM: a savepoint when there is a resilience dir (resume with --restore latest), else cancel. */
+    /**
+     * On Ctrl-C / SIGTERM: a savepoint when there is a resilience dir (resume with --restore
+     * latest, at any parallelism), else cancel. A savepoint can be refused while tasks are still
+     * starting or recovering; it is retried, and if it still fails the job is cancelled, keeping its
+     * last retained checkpoint, which --restore latest resumes from just as well.
+     */
     private void stop(JobClient job) {
-        try {
-            if (resilienceDir != null) {
-                String path = job.stopWithSavepoint(false, resilienceDir.toAbsolutePath().resolve("savepoints").toUri().toString(),
-                        SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
-                System.out.println("wallaroo: stopped with savepoint " + path);
-            } else {
-                job.cancel().get(30, TimeUnit.SECONDS);
-                System.out.println("wallaroo: job cancelled");
+        if (resilienceDir != null) {
+            String target = resilienceDir.toAbsolutePath().resolve("savepoints").toUri().toString();
+            for (int attempt = 1; attempt <= 5; attempt++) {
+                try {
+                    String path = job.stopWithSavepoint(false, target, SavepointFormatType.CANONICAL).get(120, TimeUnit.SECONDS);
+                    say("wallaroo: stopped with savepoint " + path);
+                    return;
+                } catch (Exception e) {
+                    say("wallaroo: savepoint attempt " + attempt + " failed: " + rootMessage(e));
+                    try {
+                        Thread.sleep(2000);
+                    } catch (InterruptedException interrupted) {
+                        break;
+                    }
+                }
             }
+        }
+        try {
+            job.cancel().get(60, TimeUnit.SECONDS);
+            say("wallaroo: job cancelled" + (resilienceDir == null ? ""
+                    : "; its last checkpoint is kept under " + resilienceDir + " (resume with --restore latest)"));
         } catch (Exception e) {
-            System.err.println("wallaroo: stopping the job: " + rootMessage(e));
+            say("wallaroo: cancelling the job: " + rootMessage(e));
+        }
+    }
+
+    /** A stop message: on standard output, and in the resilience dir's log of savepoints taken. */
+    private void say(String line) {
+        CONSOLE.println(line);
+        if (resilienceDir != null) {
+            try {
+                Files.writeString(resilienceDir.resolve("wallaroo-flink.log"), java.time.Instant.now() + " " + line + "\n",
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            } catch (java.io.IOException ignored) {
+                // the console line is enough
+            }
         }
     }
 

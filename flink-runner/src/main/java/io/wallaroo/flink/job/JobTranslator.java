@@ -64,6 +64,13 @@ public final class JobTranslator {
         }
     }
 
+    private int pythonTasks;
+
+    /** How many Python operator instances the translated job has (each opens one context). */
+    public int pythonTasks() {
+        return pythonTasks;
+    }
+
     public void translate(StreamExecutionEnvironment env) {
         int n = settings.parallelism();
         List<Producer> producers = new ArrayList<>();
@@ -71,6 +78,7 @@ public final class JobTranslator {
             DataStream<Envelope> entry = entry(env, p);
             producers.add(new Producer("entry " + p.name(), entry, new LinkedHashSet<>(targetsAfter(p, -1)),
                     entry.getParallelism()));
+            pythonTasks += entry.getParallelism();
         }
         // States in an order where every state's producers exist before it.
         Map<String, DataStream<Envelope>> built = new LinkedHashMap<>();
@@ -94,6 +102,7 @@ public final class JobTranslator {
                 targets.addAll(targetsAfter(p, code % 4096));
             }
             producers.add(new Producer("state " + state, out, targets, single ? 1 : n));
+            pythonTasks += single ? 1 : n;
             built.put(state, out);
         }
         int sinkId = 0;

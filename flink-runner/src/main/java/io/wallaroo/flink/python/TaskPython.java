@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TaskPython implements AutoCloseable {
     private static final Map<List<Path>, PythonEngine> ENGINES = new ConcurrentHashMap<>();
+    private static final java.util.concurrent.atomic.AtomicInteger OPENED = new java.util.concurrent.atomic.AtomicInteger();
 
     private final Context context;
     private final Value runner;
@@ -38,6 +39,7 @@ public final class TaskPython implements AutoCloseable {
             LoadedApplication app = LoadedApplication.load(context, bundle.module(), bundle.args());
             Value keyed = context.eval("python", "import wallaroo._keyed as k\nk");
             Value runner = keyed.invokeMember("make_keyed_runner", app.loadResult(), sinkFormats.toArray());
+            OPENED.incrementAndGet();
             return new TaskPython(context, app, runner);
         } catch (ApplicationLoadException e) {
             context.close(true);
@@ -47,6 +49,11 @@ public final class TaskPython implements AutoCloseable {
             context.close(true);
             throw e;
         }
+    }
+
+    /** Contexts opened in this JVM so far (the launcher's readiness check on a mini-cluster). */
+    public static int opened() {
+        return OPENED.get();
     }
 
     /** Whether the shared engine JIT-compiles (false means the task manager lacks the Graal compiler). */
