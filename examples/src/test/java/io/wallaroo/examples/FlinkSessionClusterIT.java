@@ -67,6 +67,8 @@ class FlinkSessionClusterIT {
                 List<ConsumerRecord<String, String>> outputs = new ArrayList<>();
 
                 produce(producer, 0, 150);
+                // One record the decoder cannot read: dropped on its own, logged with its step, counted.
+                producer.send(new ProducerRecord<>("deposits", "acct-0", "not an operation"));
                 EngineProcess first = EngineProcess.start(dir, withParallelism(args, 2));
                 try {
                     first.awaitLine("wallaroo: ready", Duration.ofSeconds(300));
@@ -96,6 +98,13 @@ class FlinkSessionClusterIT {
                     drain(consumer, outputs);
                 }
                 check(outputs);
+                String taskManagerLogs = Files.readString(cluster.resolve("log/taskmanager-1.log"))
+                        + Files.readString(cluster.resolve("log/taskmanager-2.log"));
+                assertTrue(taskManagerLogs.contains("raised ValueError") && taskManagerLogs.contains("'not an operation'")
+                        && taskManagerLogs.contains("the message was dropped"), "the bad record is logged with its step");
+                String jobManagerLog = Files.readString(cluster.resolve("log/jobmanager.log"));
+                assertTrue(jobManagerLog.contains("to RESTARTING"),
+                        "the killed task manager ran part of the job, so Flink must have restarted it from a checkpoint");
             }
         } finally {
             flinkLocal(cluster, "stop");
