@@ -73,7 +73,7 @@ class FlinkSessionClusterIT {
                 try {
                     first.awaitLine("wallaroo: ready", Duration.ofSeconds(300));
                     awaitOutputs(consumer, outputs, 60, Duration.ofSeconds(240), first);
-                    flinkLocal(cluster, "kill-taskmanager", "1");
+                    flinkLocal(cluster, "kill-taskmanager", "busy");
                     produce(producer, 150, 300);
                     awaitOutputs(consumer, outputs, sent, Duration.ofSeconds(300), first);
                     stopWithSavepoint(first, dir.resolve("resilience"));
