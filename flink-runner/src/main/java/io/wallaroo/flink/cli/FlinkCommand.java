@@ -84,6 +84,11 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
             description = "A partly filled batch goes to Python after this many milliseconds (default: ${DEFAULT-VALUE}).")
     long flushMillis;
 
+    @Option(names = "--buffer-timeout-ms", paramLabel = "MS", defaultValue = "5",
+            description = "Longest a partly filled network buffer waits between Flink tasks (default: ${DEFAULT-VALUE}; "
+                    + "Flink's own default, 100, adds up to that much latency per hop).")
+    long bufferTimeoutMillis;
+
     @Option(names = "--max-frame-bytes", paramLabel = "BYTES", defaultValue = "16777216",
             description = "Largest accepted TCP input message (default: ${DEFAULT-VALUE}).")
     int maxFrameBytes;
@@ -216,6 +221,7 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
         }
         flink.setParallelism(n);
         flink.setMaxParallelism(128);
+        flink.setBufferTimeout(bufferTimeoutMillis);
         JobTranslator translator = new JobTranslator(app.model(), bundle, new JobTranslator.Settings(n, batchSize, flushMillis,
                 maxFrameBytes, !atLeastOnce));
         try {
