@@ -3,14 +3,17 @@ are noisy: compare ratios, not absolute figures).
 
     scripts/bench [--short] [--workloads word_count,logfiles] [--lanes 1,default] [--connections 1,2]
                   [--lines 400000] [--cold-words 2000000] [--warmup-seconds 90] [--latency-seconds 10]
-                  [--no-baseline] [--no-ceiling] [--no-crossing]
+                  [--no-baseline] [--no-ceiling] [--no-crossing] [--resilience]
+                  [--flink-parallelism 1,2 | --no-flink]
 
 For each workload and lane count, from one launch: the time from launch to ready (and the
 engine's start-up phases), the cold rate over the first --cold-words outputs, the seconds of
 traffic until a pass runs at 90% of full speed, the warm rate for each connection count,
 latency percentiles at half the one-connection rate, and the peak RSS. Next to them: the in-process ceiling (the same Python functions
 in a plain loop inside GraalPy), the lane-scaling ratio, for word count a plain-CPython server
-doing the same work, and what a lane crossing costs. Everything goes to bench-results/*.json.
+doing the same work, and what a lane crossing costs. For word count, the same application as an
+Apache Flink job on the embedded mini-cluster (scripts/wallaroo --engine flink), at each
+--flink-parallelism, with its start-up to first output. Everything goes to bench-results/*.json.
 """
 import argparse
 import json
@@ -47,6 +50,7 @@ class Receiver:
         self.server.listen(4)
         self.port = self.server.getsockname()[1]
         self.count = 0
+        self.first_at = None
         self.last_at = 0.0
         self.markers = {}        # word count: marker number -> arrival time
         self.frame_times = []    # frames: arrival time of each output, in order
@@ -88,6 +92,8 @@ class Receiver:
                 tail = data[pos:]
                 self.frame_times.extend([now] * n)
             with self.cond:
+                if self.first_at is None and n:
+                    self.first_at = now
                 self.count += n
                 self.last_at = now
                 self.cond.notify_all()
@@ -148,6 +154,7 @@ class Target:
     def start(self, in_port, out_port):
         cmd = [c.format(inp=in_port, out=out_port) for c in self.command]
         launched = time.perf_counter()
+        self.started_at = launched
         env = dict(os.environ, WALLAROO_STARTUP_TRACE="1")
         self.proc = subprocess.Popen(cmd, cwd=self.cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                      env=env)
@@ -157,6 +164,7 @@ class Target:
                 parts = line.split()
                 self.startup.append((int(parts[1]), int(parts[4]), " ".join(parts[6:])))
             if self.ready_text in line:
+                self.ready_at = time.perf_counter()
                 break
         else:
             raise RuntimeError(f"{self.name} exited during start-up")
@@ -195,6 +203,8 @@ def measure(target, workload, args):
             expected += warm_outputs
             done = receiver.wait_for(expected, 600)
             passes.append((done - started, expected, warm_outputs / max(done - begun, 1e-9)))
+            if "first_output_s" not in result and receiver.first_at is not None:
+                result["first_output_s"] = round(receiver.first_at - target.started_at, 2)
             if time.time() >= warm_until and expected >= args.cold_words:
                 break
         cold = next(p for p in passes if p[1] >= args.cold_words)
@@ -292,6 +302,8 @@ def summary(run, unit):
     if "latency_ms_p50" in run:
         text += (f"; latency at {run['latency_rate_per_s']:,} messages/s: p50 {run['latency_ms_p50']} ms,"
                  f" p99 {run['latency_ms_p99']} ms, p99.9 {run['latency_ms_p999']} ms")
+    if "first_output_s" in run:
+        text += f"; ready {run['ready_s']} s, first output {run['first_output_s']} s after start"
     if run.get("peak_rss_mb"):
         text += f"; peak RSS {run['peak_rss_mb']:.0f} MB"
     text += f" (load {run['load_before']:.1f} -> {run['load_after']:.1f})"
@@ -318,6 +330,9 @@ def main():
     parser.add_argument("--no-crossing", action="store_true", help="skip the lane-crossing micro-benchmark")
     parser.add_argument("--resilience", action="store_true",
                         help="also word count with --resilience-dir on vs off, snapshot cost and recovery time")
+    parser.add_argument("--flink-parallelism", default="1,2",
+                        help="word count on the Flink runner's mini-cluster at these parallelisms")
+    parser.add_argument("--no-flink", action="store_true", help="skip the Flink runner")
     args = parser.parse_args()
     if args.short:
         args.workloads, args.lines, args.cold_words = "word_count", 50000, 600000
@@ -344,7 +359,7 @@ def main():
         lane_counts = []
         for lanes in args.lanes.split(","):
             # The engine's default (DefaultLanes): one per core, one on 2 cores or fewer.
-            resolved = str(1 if (os.cpu_count() or 1) <= 2 else os.cpu_count()) if lanes == "default" else lanes
+            resolved = str(resolve_lanes(lanes))
             if resolved not in lane_counts:
                 lane_counts.append(resolved)
         for lanes in lane_counts:
@@ -357,6 +372,17 @@ def main():
             run["lanes"] = lanes
             res["runs"].append(run)
             print(summary(run, unit), flush=True)
+        if name == "word_count" and not args.no_flink and os.path.isdir(os.path.join(ROOT, "flink-runner", "target", "lib")):
+            for n in [int(x) for x in args.flink_parallelism.split(",")]:
+                target = Target(f"Flink mini-cluster, parallelism {n}",
+                                [os.path.join(ROOT, "scripts", "wallaroo"), "--application-module", workload.module,
+                                 "--engine", "flink", "--parallelism", str(n),
+                                 "--in", "127.0.0.1:{inp}", "--out", "127.0.0.1:{out}"],
+                                workload.directory, "wallaroo: ready")
+                run = measure(target, workload, args)
+                run["flink_parallelism"] = n
+                res.setdefault("flink", []).append(run)
+                print(summary(run, unit), flush=True)
         if name == "word_count" and not args.no_baseline:
             target = Target("CPython baseline", [sys.executable, os.path.join(HERE, "cpython_word_count.py"),
                                                  "--in", "127.0.0.1:{inp}", "--out", "127.0.0.1:{out}"],
@@ -371,13 +397,19 @@ def main():
     if args.resilience:
         import resilience
         print("word count, resilience on vs off:", flush=True)
-        results["resilience"] = resilience.run(args, max(int(x) for x in args.lanes.split(",")))
+        results["resilience"] = resilience.run(args, max(resolve_lanes(x) for x in args.lanes.split(",")))
 
     os.makedirs(os.path.join(ROOT, "bench-results"), exist_ok=True)
     path = os.path.join(ROOT, "bench-results", f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json")
     with open(path, "w") as f:
         json.dump(results, f, indent=2)
     print(f"figures written to {os.path.relpath(path, ROOT)}")
+
+
+def resolve_lanes(lanes):
+    """A --lanes entry as a number: 'default' is what the launcher picks (DefaultLanes)."""
+    cores = os.cpu_count() or 1
+    return (1 if cores <= 2 else cores) if lanes == "default" else int(lanes)
 
 
 def ratios(res, name):
@@ -400,6 +432,9 @@ def ratios(res, name):
         if "1" in runs and lanes != "1":
             for c, w in run["warm"].items():
                 out[f"lanes_{lanes}_vs_1_with_{c}conn"] = w["outputs_per_s"] / runs["1"]["warm"][c]["outputs_per_s"]
+    for f in res.get("flink", []):
+        if "1" in runs:
+            out[f"flink_p{f['flink_parallelism']}_vs_engine_1_lane"] = f["messages_per_s"] / runs["1"]["messages_per_s"]
     return {k: round(v, 3) for k, v in out.items()}
 
 

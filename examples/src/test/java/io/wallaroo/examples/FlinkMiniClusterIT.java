@@ -1,0 +1,89 @@
+package io.wallaroo.examples;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The examples, unchanged, as Flink jobs: {@code scripts/wallaroo --engine flink --parallelism 2}
+ * on the embedded mini-cluster, over real TCP, with the same expected output as the local engine.
+ */
+class FlinkMiniClusterIT {
+    private static final Duration START = Duration.ofSeconds(300);
+
+    /** Every word counted exactly, and each word's counts arrive in order 1, 2, 3, ... (per-key order). */
+    @Test
+    void wordCountAtParallelismTwo() throws Exception {
+        Path dir = EngineProcess.example("word_count");
+        List<String> lines = Files.readAllLines(dir.resolve("data/count_this.txt")).stream()
+                .filter(l -> !l.isBlank()).toList();
+        Map<String, Integer> expected = WordCountIT.parseCounts(Files.readString(dir.resolve("data/expected_counts.json")));
+
+        int in = EngineProcess.freePort();
+        try (LineReceiver receiver = new LineReceiver(EngineProcess.freePort());
+             EngineProcess engine = EngineProcess.start(dir, List.of("--application-module", "word_count",
+                     "--engine", "flink", "--parallelism", "2",
+                     "--in", "127.0.0.1:" + in, "--out", "127.0.0.1:" + receiver.port(),
+                     "--worker-count", "3", "--ponythreads", "4", "--cluster-initializer"))) {
+            engine.awaitLine("wallaroo: ready", START);
+            Framed.send(in, lines);
+
+            List<String> output = receiver.await(482, Duration.ofSeconds(120));
+            assertEquals(482, output.size(), "one output line per word:\n" + engine.outputText());
+            Map<String, Integer> last = new HashMap<>();
+            for (String line : output) {
+                String[] parts = line.split(" => ");
+                int count = Integer.parseInt(parts[1]);
+                int before = last.getOrDefault(parts[0], 0);
+                assertEquals(before + 1, count, "counts of '" + parts[0] + "' out of order in:\n" + String.join("\n", output));
+                last.put(parts[0], count);
+            }
+            assertEquals(expected, last);
+            assertEquals(482, receiver.awaitQuiet(Duration.ofMillis(500), Duration.ofSeconds(5)).size(),
+                    "no output beyond one line per word");
+            assertTrue(engine.outputText().contains("parallelism 2, embedded mini-cluster"), engine.outputText());
+            assertTrue(engine.outputText().contains("accepted but not used by the Flink runner: --cluster-initializer"),
+                    engine.outputText());
+        }
+    }
+
+    /** The classic-API example: a to_stateful window state; six day summaries, byte for byte, in order. */
+    @Test
+    void logfilesAtParallelismTwo() throws Exception {
+        Path dir = EngineProcess.example("logfiles");
+        List<String> expected = Files.readAllLines(dir.resolve("data/expected_summaries.jsonl"));
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        for (int day = 1; day <= 6; day++) {
+            for (String line : Files.readAllLines(dir.resolve("data/day_" + day + ".log"))) {
+                stream.write(Framed.frame(line));
+            }
+            stream.write(Framed.frame("END_OF_DAY"));
+        }
+        int in = EngineProcess.freePort();
+        try (FramedReceiver receiver = new FramedReceiver(EngineProcess.freePort());
+             EngineProcess engine = EngineProcess.start(dir, List.of("--application-module", "logfiles",
+                     "--engine", "flink", "--parallelism", "2",
+                     "--in", "127.0.0.1:" + in, "--out", "127.0.0.1:" + receiver.port()))) {
+            engine.awaitLine("wallaroo: ready", START);
+            try (Socket socket = Framed.connect(in); OutputStream out = socket.getOutputStream()) {
+                out.write(stream.toByteArray());
+                out.flush();
+                List<String> summaries = receiver.await(6, Duration.ofSeconds(120));
+                assertEquals(expected, summaries, "one summary per day, in order:\n" + engine.outputText());
+                assertEquals(6, receiver.awaitQuiet(Duration.ofMillis(500), Duration.ofSeconds(5)).size(),
+                        "nothing beyond the six summaries");
+            }
+        }
+    }
+}

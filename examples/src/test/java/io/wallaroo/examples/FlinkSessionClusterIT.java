@@ -1,0 +1,221 @@
+package io.wallaroo.examples;
+
+import io.wallaroo.kafka.local.LocalKafka;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A real Flink session cluster ({@code scripts/flink-local}: a JobManager and two TaskManager
+ * processes) running a two-pipeline application that shares partitioned state, Kafka in and out,
+ * with checkpoints. One TaskManager is killed with SIGKILL mid-stream; later the job is stopped
+ * with a savepoint and restarted at parallelism 1. A read_committed consumer must see every
+ * output exactly once, and the last balance of every account must be exact.
+ */
+class FlinkSessionClusterIT {
+    private static final int ACCOUNTS = 8;
+
+    @TempDir
+    Path dir;
+
+    private final Map<String, Integer> expected = new TreeMap<>();
+    private int sent;
+
+    @Test
+    void survivesATaskManagerKillAndARescaleWithExactStateAndOutput() throws Exception {
+        copyApp("accounts_kafka");
+        int rest = EngineProcess.freePort();
+        int rpc = EngineProcess.freePort();
+        Path cluster = dir.resolve("cluster");
+        try (LocalKafka kafka = LocalKafka.start(2)) {
+            for (String topic : List.of("deposits", "withdrawals", "balances")) {
+                kafka.createTopic(topic, 2);
+            }
+            flinkLocal(cluster, "start", "--taskmanagers", "2", "--slots", "2",
+                    "--rest-port", String.valueOf(rest), "--rpc-port", String.valueOf(rpc));
+            try (KafkaProducer<String, String> producer = producer(kafka);
+                 KafkaConsumer<String, String> consumer = consumer(kafka)) {
+                List<String> args = new ArrayList<>(List.of("--application-module", "accounts_kafka", "--engine", "flink",
+                        "--jobmanager", "localhost:" + rest, "--resilience-dir", dir.resolve("resilience").toString(),
+                        "--checkpoint-interval", "1000",
+                        "--brokers", kafka.bootstrapServers(), "--deposits", "deposits", "--withdrawals", "withdrawals",
+                        "--balances", "balances"));
+                List<ConsumerRecord<String, String>> outputs = new ArrayList<>();
+
+                produce(producer, 0, 150);
+                // One record the decoder cannot read: dropped on its own, logged with its step, counted.
+                producer.send(new ProducerRecord<>("deposits", "acct-0", "not an operation"));
+                EngineProcess first = EngineProcess.start(dir, withParallelism(args, 2));
+                try {
+                    first.awaitLine("wallaroo: ready", Duration.ofSeconds(300));
+                    awaitOutputs(consumer, outputs, 60, Duration.ofSeconds(240), first);
+                    flinkLocal(cluster, "kill-taskmanager", "busy");
+                    produce(producer, 150, 300);
+                    awaitOutputs(consumer, outputs, sent, Duration.ofSeconds(300), first);
+                    stopWithSavepoint(first, dir.resolve("resilience"));
+                } finally {
+                    first.close();
+                }
+
+                produce(producer, 300, 400);
+                try (EngineProcess second = EngineProcess.start(dir, withParallelism(args, 1, "--restore", "latest"))) {
+                    second.awaitLine("wallaroo: ready", Duration.ofSeconds(300));
+                    assertTrue(second.outputText().contains("restoring from"), second.outputText());
+                    awaitOutputs(consumer, outputs, sent, Duration.ofSeconds(300), second);
+                    // Outputs of one account come from two writers (one per pipeline), so offsets do not
+                    // order them; a zero deposit sent after everything else reads each final balance.
+                    for (int a = 0; a < ACCOUNTS; a++) {
+                        producer.send(new ProducerRecord<>("deposits", "acct-" + a, "acct-" + a + " 0 final" + a));
+                        sent++;
+                    }
+                    producer.flush();
+                    awaitOutputs(consumer, outputs, sent, Duration.ofSeconds(120), second);
+                    Thread.sleep(3000);
+                    drain(consumer, outputs);
+                }
+                check(outputs);
+                String taskManagerLogs = Files.readString(cluster.resolve("log/taskmanager-1.log"))
+                        + Files.readString(cluster.resolve("log/taskmanager-2.log"));
+                assertTrue(taskManagerLogs.contains("raised ValueError") && taskManagerLogs.contains("'not an operation'")
+                        && taskManagerLogs.contains("the message was dropped"), "the bad record is logged with its step");
+                String jobManagerLog = Files.readString(cluster.resolve("log/jobmanager.log"));
+                assertTrue(jobManagerLog.contains("to RESTARTING"),
+                        "the killed task manager ran part of the job, so Flink must have restarted it from a checkpoint");
+            }
+        } finally {
+            flinkLocal(cluster, "stop");
+        }
+    }
+
+    private static List<String> withParallelism(List<String> args, int n, String... more) {
+        List<String> out = new ArrayList<>(args);
+        out.addAll(List.of("--parallelism", String.valueOf(n)));
+        out.addAll(List.of(more));
+        return out;
+    }
+
+    /** Operations id from..to-1: two deposits, then one withdrawal, round the accounts. */
+    private void produce(KafkaProducer<String, String> producer, int from, int to) throws Exception {
+        for (int i = from; i < to; i++) {
+            String account = "acct-" + (i % ACCOUNTS);
+            int amount = 1 + i % 7;
+            boolean withdrawal = i % 3 == 2;
+            String topic = withdrawal ? "withdrawals" : "deposits";
+            producer.send(new ProducerRecord<>(topic, account, account + " " + amount + " op" + i));
+            expected.merge(account, withdrawal ? -amount : amount, Integer::sum);
+            sent++;
+        }
+        producer.flush();
+    }
+
+    private void check(List<ConsumerRecord<String, String>> outputs) {
+        Map<String, Integer> seen = new HashMap<>();
+        Map<String, Integer> finalBalances = new TreeMap<>();
+        for (ConsumerRecord<String, String> r : outputs) {
+            String[] parts = r.value().split(" ");
+            seen.merge(parts[0], 1, Integer::sum);
+            if (parts[0].startsWith("final")) {
+                finalBalances.put(parts[1], Integer.parseInt(parts[2]));
+            }
+        }
+        List<String> duplicated = seen.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+        assertEquals(List.of(), duplicated, "outputs seen more than once by a read_committed consumer");
+        assertEquals(sent, seen.size(), "one output per operation");
+        assertEquals(expected, finalBalances, "the last balance of every account");
+    }
+
+    private static void awaitOutputs(KafkaConsumer<String, String> consumer, List<ConsumerRecord<String, String>> outputs,
+                                     int count, Duration timeout, EngineProcess engine) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (outputs.size() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("only " + outputs.size() + " of " + count + " outputs within " + timeout + ":\n"
+                        + engine.outputText());
+            }
+            drain(consumer, outputs);
+        }
+    }
+
+    private static void drain(KafkaConsumer<String, String> consumer, List<ConsumerRecord<String, String>> outputs) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+            outputs.add(r);
+        }
+    }
+
+    private static void stopWithSavepoint(EngineProcess engine, Path resilience) throws Exception {
+        assertTrue(engine.process().isAlive(), "the launcher ended early:\n" + engine.outputText());
+        engine.process().destroy(); // SIGTERM: the launcher stops the job with a savepoint
+        if (!engine.process().waitFor(180, TimeUnit.SECONDS)) {
+            throw new AssertionError("the launcher did not stop:\n" + engine.outputText());
+        }
+        Path log = resilience.resolve("wallaroo-flink.log");
+        String stopped = Files.exists(log) ? Files.readString(log) : "(no " + log + ")";
+        assertTrue(stopped.contains("stopped with savepoint"), "exit " + engine.process().exitValue() + ", launcher log:\n"
+                + stopped + "\noutput:\n" + engine.outputText());
+    }
+
+    private static KafkaProducer<String, String> producer(LocalKafka kafka) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return new KafkaProducer<>(p);
+    }
+
+    private static KafkaConsumer<String, String> consumer(LocalKafka kafka) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "flink-it-check");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p);
+        consumer.subscribe(List.of("balances"));
+        return consumer;
+    }
+
+    private void flinkLocal(Path clusterDir, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(EngineProcess.root().resolve("scripts/flink-local").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("WALLAROO_FLINK_LOCAL_DIR", clusterDir.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        System.out.println("[flink-local " + args[0] + "] " + out);
+        if (!p.waitFor(200, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError("scripts/flink-local " + String.join(" ", args) + " failed:\n" + out);
+        }
+    }
+
+    private void copyApp(String module) throws IOException {
+        try (InputStream source = FlinkSessionClusterIT.class.getResourceAsStream("/apps/" + module + ".py")) {
+            Files.copy(source, dir.resolve(module + ".py"));
+        }
+    }
+}

@@ -1,0 +1,359 @@
+package io.wallaroo.flink.cli;
+
+import io.wallaroo.engine.topology.HostPort;
+import io.wallaroo.engine.topology.Pipeline;
+import io.wallaroo.flink.job.JobTranslator;
+import io.wallaroo.flink.python.AppBundle;
+import io.wallaroo.python.ApplicationLoadException;
+import io.wallaroo.python.LoadedApplication;
+import io.wallaroo.python.PythonEngine;
+import io.wallaroo.python.WallarooPackage;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code scripts/wallaroo --engine flink ...}: the same application module and flags, run as an
+ * Apache Flink job on an embedded mini-cluster or, with {@code --jobmanager}, on a session cluster.
+ * Every argument is still handed unchanged to {@code application_setup(args)}.
+ */
+@Command(name = "wallaroo --engine flink", mixinStandardHelpOptions = true, version = "wallaroo-jvm 0.1.0 (Flink 2.2.1)",
+        sortOptions = false, usageHelpWidth = 110,
+        description = {"Runs a Wallaroo Python application as an Apache Flink job.",
+                "All arguments, including ones not listed here, are passed to application_setup(args)."})
+public final class FlinkCommand implements java.util.concurrent.Callable<Integer> {
+
+    @Option(names = "--application-module", required = true, paramLabel = "NAME",
+            description = "Python module defining application_setup(args); found in the current directory or on PYTHONPATH.")
+    String module;
+
+    @Option(names = "--engine", paramLabel = "flink", description = "flink (this runner); 'local' is scripts/wallaroo's default.")
+    String engine;
+
+    @Option(names = "--parallelism", paramLabel = "N",
+            description = "Parallel tasks per operator (default: --worker-count, else 1).")
+    Integer parallelism;
+
+    @Option(names = "--jobmanager", paramLabel = "HOST:PORT",
+            description = "Submit to a Flink session cluster at this REST address (scripts/flink-local prints it); "
+                    + "without it the job runs on an embedded mini-cluster in this process.")
+    String jobManager;
+
+    @Option(names = "--job-jar", paramLabel = "JAR",
+            description = "The job jar shipped to a session cluster (default: flink-runner/target/wallaroo-flink-job.jar).")
+    Path jobJar;
+
+    @Option(names = "--resilience-dir", paramLabel = "DIR",
+            description = "Checkpoints go to DIR/checkpoints and the savepoint taken on stop to DIR/savepoints.")
+    Path resilienceDir;
+
+    @Option(names = "--checkpoint-interval", paramLabel = "MS", defaultValue = "2000",
+            description = "Milliseconds between checkpoints (default: ${DEFAULT-VALUE}); Kafka output commits at each.")
+    long checkpointMillis;
+
+    @Option(names = "--restore", paramLabel = "PATH|latest",
+            description = "Start from a savepoint or retained checkpoint; 'latest' picks the newest under --resilience-dir.")
+    String restore;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "512",
+            description = "Most messages handed to Python in one call (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--flush-ms", paramLabel = "MS", defaultValue = "5",
+            description = "A partly filled batch goes to Python after this many milliseconds (default: ${DEFAULT-VALUE}).")
+    long flushMillis;
+
+    @Option(names = "--buffer-timeout-ms", paramLabel = "MS", defaultValue = "5",
+            description = "Longest a partly filled network buffer waits between Flink tasks (default: ${DEFAULT-VALUE}; "
+                    + "Flink's own default, 100, adds up to that much latency per hop).")
+    long bufferTimeoutMillis;
+
+    @Option(names = "--max-frame-bytes", paramLabel = "BYTES", defaultValue = "16777216",
+            description = "Largest accepted TCP input message (default: ${DEFAULT-VALUE}).")
+    int maxFrameBytes;
+
+    @Option(names = "--at-least-once", description = "Kafka sinks without transactions (output is not held until a checkpoint).")
+    boolean atLeastOnce;
+
+    @Option(names = {"--in", "-i"}, paramLabel = "HOST:PORT[,...]", description = "Input addresses (read by the application).")
+    String in;
+    @Option(names = {"--out", "-o"}, paramLabel = "HOST:PORT[,...]", description = "Output addresses (read by the application).")
+    String out;
+    @Option(names = "--worker-count", paramLabel = "N", description = "Machida's worker count: the default --parallelism.")
+    Integer workerCount;
+    @Option(names = {"--lanes", "--ponythreads"}, paramLabel = "N", description = "Accepted; Flink's task slots replace lanes.")
+    Integer lanes;
+    @Option(names = {"--name", "--worker-name", "-n"}, paramLabel = "NAME", description = "The Flink job's name (default: the application's).")
+    String workerName;
+    @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "Accepted; Flink's metrics replace it.")
+    String metrics;
+    @Option(names = "--control", paramLabel = "HOST:PORT", description = "Accepted; the JobManager replaces it.")
+    String control;
+    @Option(names = "--data", paramLabel = "HOST:PORT", description = "Accepted; Flink's network stack replaces it.")
+    String data;
+    @Option(names = "--external", paramLabel = "HOST:PORT", description = "Accepted; not used.")
+    String external;
+    @Option(names = "--cluster-initializer", description = "Accepted; the JobManager replaces it.")
+    boolean clusterInitializer;
+
+    @CommandLine.Unmatched
+    List<String> unmatched = new ArrayList<>();
+
+    private List<String> rawArgs = List.of();
+
+    /**
+     * Standard output straight on its file descriptor: by the time a shutdown hook runs,
+     * {@code System.out} may already be closed by another hook (GraalVM's), and lines vanish.
+     */
+    private static final java.io.PrintStream CONSOLE = new java.io.PrintStream(
+            new java.io.FileOutputStream(java.io.FileDescriptor.out), true, java.nio.charset.StandardCharsets.UTF_8);
+
+    public static void main(String[] args) {
+        // Flink logs a great deal at INFO; keep what says something is wrong.
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.flink", System.getProperty(
+                "org.slf4j.simpleLogger.log.org.apache.flink", "warn"));
+        for (String quiet : List.of("org.apache.kafka", "org.apache.pekko", "akka")) {
+            System.setProperty("org.slf4j.simpleLogger.log." + quiet, System.getProperty(
+                    "org.slf4j.simpleLogger.log." + quiet, "warn"));
+        }
+        for (String noise : List.of("org.apache.flink.runtime.webmonitor.WebMonitorUtils",
+                "org.apache.flink.runtime.security.token.DefaultDelegationTokenManager")) {
+            System.setProperty("org.slf4j.simpleLogger.log." + noise, "error");
+        }
+        FlinkCommand command = new FlinkCommand();
+        command.rawArgs = List.of(args);
+        CommandLine cli = new CommandLine(command).setUnmatchedArgumentsAllowed(true)
+                .setUnmatchedOptionsArePositionalParams(false);
+        System.exit(cli.execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        reportMappedFlags();
+        int n = parallelism != null ? parallelism : workerCount != null ? workerCount : 1;
+        if (n < 1) {
+            System.err.println("error: --parallelism must be at least 1");
+            return 2;
+        }
+        List<Path> pythonPath = new ArrayList<>();
+        pythonPath.add(WallarooPackage.locate());
+        pythonPath.add(Path.of("").toAbsolutePath());
+        String env = System.getenv("PYTHONPATH");
+        if (env != null) {
+            for (String entry : env.split(File.pathSeparator)) {
+                if (!entry.isBlank()) {
+                    pythonPath.add(Path.of(entry).toAbsolutePath());
+                }
+            }
+        }
+        LoadedApplication app;
+        try (PythonEngine python = new PythonEngine(pythonPath)) {
+            try {
+                app = LoadedApplication.load(python.newContext(), module, rawArgs);
+            } catch (ApplicationLoadException e) {
+                if (!e.pythonTraceback().isEmpty()) {
+                    System.err.print(e.pythonTraceback());
+                }
+                System.err.println("error: " + e.getMessage());
+                return 1;
+            }
+            app.context().close(true);
+        }
+        AppBundle bundle = AppBundle.capture(module, rawArgs, pythonPath);
+
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 20);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(checkpointMillis));
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        if (resilienceDir != null) {
+            Files.createDirectories(resilienceDir);
+            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, resilienceDir.toAbsolutePath().resolve("checkpoints").toUri().toString());
+            conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, resilienceDir.toAbsolutePath().resolve("savepoints").toUri().toString());
+            conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+            conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 2);
+        }
+        if (restore != null) {
+            Path from = "latest".equals(restore) ? Restore.latest(resilienceDir) : Path.of(restore).toAbsolutePath();
+            if (from == null) {
+                System.out.println("wallaroo: nothing to restore under " + resilienceDir + "; starting empty");
+            } else {
+                System.out.println("wallaroo: restoring from " + from);
+                conf.set(StateRecoveryOptions.SAVEPOINT_PATH, from.toUri().toString());
+            }
+        }
+
+        StreamExecutionEnvironment flink;
+        if (jobManager != null) {
+            HostPort jm = HostPort.parse(jobManager);
+            Path jar = jobJar != null ? jobJar : JobJar.locate();
+            String problem = ClusterCheck.problem(jm, n);
+            if (problem != null) {
+                System.err.println("error: " + problem);
+                return 1;
+            }
+            flink = StreamExecutionEnvironment.createRemoteEnvironment(jm.host(), jm.port(), conf, jar.toString());
+        } else {
+            flink = StreamExecutionEnvironment.createLocalEnvironment(n, conf);
+        }
+        flink.setParallelism(n);
+        flink.setMaxParallelism(128);
+        flink.setBufferTimeout(bufferTimeoutMillis);
+        JobTranslator translator = new JobTranslator(app.model(), bundle, new JobTranslator.Settings(n, batchSize, flushMillis,
+                maxFrameBytes, !atLeastOnce));
+        try {
+            translator.translate(flink);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 1;
+        }
+        if (System.getenv("WALLAROO_FLINK_PLAN") != null) {
+            System.out.println(flink.getExecutionPlan());
+        }
+        String jobName = workerName != null ? workerName : app.model().name();
+        JobClient job;
+        try {
+            job = flink.executeAsync(jobName);
+        } catch (Exception e) {
+            System.err.println("error: cannot submit the job to " + (jobManager != null ? "the Flink cluster at " + jobManager
+                    : "the embedded Flink mini-cluster") + ": " + rootMessage(e));
+            return 1;
+        }
+        Thread hook = new Thread(() -> {
+            stop(job);
+            // The job is gone; Flink's own shutdown hooks can wait on services of an embedded
+            // cluster that is being torn down, so end here rather than hang.
+            CONSOLE.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(0);
+        }, "wallaroo-flink-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        String notListening = Readiness.awaitTcpSources(app.model(), job, Duration.ofSeconds(180));
+        if (notListening == null) {
+            notListening = jobManager != null
+                    ? Readiness.awaitRunningOnCluster(HostPort.parse(jobManager), job, Duration.ofSeconds(300))
+                    : Readiness.awaitPythonTasks(translator.pythonTasks(), job, Duration.ofSeconds(300));
+        }
+        if (notListening != null) {
+            System.err.println("error: " + notListening);
+            return 1;
+        }
+        List<String> names = app.model().pipelines().stream().map(Pipeline::name).toList();
+        System.out.println("wallaroo: ready: application '" + app.model().name() + "' as Flink job " + job.getJobID()
+                + " (parallelism " + n + (jobManager != null ? ", cluster " + jobManager : ", embedded mini-cluster")
+                + ", " + bundle.bytes() / 1024 + " KiB of Python shipped), pipelines " + names);
+        try {
+            JobExecutionResult result = job.getJobExecutionResult().get();
+            System.out.println("wallaroo: job finished after " + result.getNetRuntime() + " ms");
+            return 0;
+        } catch (ExecutionException e) {
+            System.err.println("error: the Flink job failed: " + rootMessage(e));
+            return 1;
+        }
+    }
+
+    /**
+     * On Ctrl-C / SIGTERM: a savepoint when there is a resilience dir (resume with --restore
+     * latest, at any parallelism), else cancel. A savepoint can be refused while tasks are still
+     * starting or recovering; it is retried, and if it still fails the job is cancelled, keeping its
+     * last retained checkpoint, which --restore latest resumes from just as well.
+     */
+    private void stop(JobClient job) {
+        if (resilienceDir != null) {
+            String target = resilienceDir.toAbsolutePath().resolve("savepoints").toUri().toString();
+            for (int attempt = 1; attempt <= 5; attempt++) {
+                try {
+                    String path = job.stopWithSavepoint(false, target, SavepointFormatType.CANONICAL).get(120, TimeUnit.SECONDS);
+                    say("wallaroo: stopped with savepoint " + path);
+                    return;
+                } catch (Exception e) {
+                    say("wallaroo: savepoint attempt " + attempt + " failed: " + rootMessage(e));
+                    try {
+                        Thread.sleep(2000);
+                    } catch (InterruptedException interrupted) {
+                        break;
+                    }
+                }
+            }
+        }
+        try {
+            job.cancel().get(60, TimeUnit.SECONDS);
+            say("wallaroo: job cancelled" + (resilienceDir == null ? ""
+                    : "; its last checkpoint is kept under " + resilienceDir + " (resume with --restore latest)"));
+        } catch (Exception e) {
+            say("wallaroo: cancelling the job: " + rootMessage(e));
+        }
+    }
+
+    /** A stop message: on standard output, and in the resilience dir's log of savepoints taken. */
+    private void say(String line) {
+        CONSOLE.println(line);
+        if (resilienceDir != null) {
+            try {
+                Files.writeString(resilienceDir.resolve("wallaroo-flink.log"), java.time.Instant.now() + " " + line + "\n",
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            } catch (java.io.IOException ignored) {
+                // the console line is enough
+            }
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        String best = String.valueOf(e.getMessage());
+        while (t != null) {
+            if (t.getMessage() != null && (t.getMessage().contains("application module") || t.getMessage().contains("slot"))) {
+                return t.getMessage();
+            }
+            if (t.getMessage() != null) {
+                best = t.getClass().getSimpleName() + ": " + t.getMessage();
+            }
+            t = t.getCause();
+        }
+        return best;
+    }
+
+    private void reportMappedFlags() {
+        Set<String> ignored = new LinkedHashSet<>();
+        if (metrics != null) ignored.add("--metrics");
+        if (control != null) ignored.add("--control");
+        if (data != null) ignored.add("--data");
+        if (external != null) ignored.add("--external");
+        if (clusterInitializer) ignored.add("--cluster-initializer");
+        if (lanes != null) ignored.add("--ponythreads/--lanes (use --parallelism)");
+        for (String arg : unmatched) {
+            if (arg.startsWith("--pony")) {
+                ignored.add(arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg);
+            }
+        }
+        if (workerCount != null && parallelism == null) {
+            System.out.println("wallaroo: --worker-count " + workerCount + " becomes --parallelism " + workerCount);
+        }
+        if (!ignored.isEmpty()) {
+            System.out.println("wallaroo: accepted but not used by the Flink runner: " + String.join(", ", ignored));
+        }
+    }
+}

@@ -1,0 +1,302 @@
+package io.wallaroo.flink.job;
+
+import io.wallaroo.engine.connector.kafka.KafkaGroupIds;
+import io.wallaroo.engine.runtime.EntryLanes;
+import io.wallaroo.engine.topology.Application;
+import io.wallaroo.engine.topology.LengthField;
+import io.wallaroo.engine.topology.Pipeline;
+import io.wallaroo.engine.topology.SinkSpec;
+import io.wallaroo.engine.topology.SourceSpec;
+import io.wallaroo.engine.topology.StateDefinition;
+import io.wallaroo.engine.topology.Step;
+import io.wallaroo.flink.connect.KafkaConnectors;
+import io.wallaroo.flink.connect.TcpSinkFunction;
+import io.wallaroo.flink.connect.TcpSourceFunction;
+import io.wallaroo.flink.python.AppBundle;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FilterFunction;
+import org.apache.flink.api.common.functions.Partitioner;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns the application model into a Flink job. Each pipeline's source feeds an entry operator
+ * (decode and the steps before the first state); each named state is one keyed operator fed by
+ * every step that uses it, keyed by the entity key with the local engine's hash; its output
+ * goes on to the next state or to the pipeline's sinks. Operator ids are derived from names, so
+ * savepoints survive a change of parallelism.
+ */
+public final class JobTranslator {
+    /** Tunables of one job. */
+    public record Settings(int parallelism, int batchSize, long flushMillis, int maxFrameBytes, boolean exactlyOnce) {}
+
+    private static final TypeInformation<Envelope> ENVELOPE = TypeInformation.of(Envelope.class);
+    private static final TypeInformation<FrameChunk> FRAMES = TypeInformation.of(FrameChunk.class);
+
+    private final Application model;
+    private final AppBundle bundle;
+    private final Settings settings;
+    private final List<String> sinkFormats;
+
+    public JobTranslator(Application model, AppBundle bundle, Settings settings) {
+        this.model = model;
+        this.bundle = bundle;
+        this.settings = settings;
+        this.sinkFormats = model.allSinks().stream()
+                .map(s -> s.format() == SinkSpec.OutputFormat.STREAM ? "stream" : "records").toList();
+    }
+
+    /** A stream of envelopes and which targets (step codes, or sinks as -id-1) it may carry. */
+    private record Producer(String name, DataStream<Envelope> stream, Set<Integer> targets, int parallelism) {
+
+        /** This producer's envelopes for some targets, filtered in its own tasks (chained: no reordering). */
+        DataStream<Envelope> to(Set<Integer> wanted, String what) {
+            return stream.filter(new Targets(wanted)).name(what + " from " + name).setParallelism(parallelism);
+        }
+    }
+
+    private int pythonTasks;
+
+    /** How many Python operator instances the translated job has (each opens one context). */
+    public int pythonTasks() {
+        return pythonTasks;
+    }
+
+    public void translate(StreamExecutionEnvironment env) {
+        int n = settings.parallelism();
+        List<Producer> producers = new ArrayList<>();
+        for (Pipeline p : model.pipelines()) {
+            DataStream<Envelope> entry = entry(env, p);
+            producers.add(new Producer("entry " + p.name(), entry, new LinkedHashSet<>(targetsAfter(p, -1)),
+                    entry.getParallelism()));
+            pythonTasks += entry.getParallelism();
+        }
+        // States in an order where every state's producers exist before it.
+        Map<String, DataStream<Envelope>> built = new LinkedHashMap<>();
+        for (String state : stateOrder()) {
+            Set<Integer> codes = codesOf(state);
+            List<DataStream<Envelope>> inputs = new ArrayList<>();
+            for (Producer producer : producers) {
+                if (!java.util.Collections.disjoint(producer.targets(), codes)) {
+                    inputs.add(producer.to(codes, "to state " + state));
+                }
+            }
+            boolean single = model.states().get(state).partitioning() instanceof StateDefinition.Single;
+            DataStream<Envelope> out = union(inputs)
+                    .keyBy(new ByPartitionKey(), TypeInformation.of(PartitionKey.class))
+                    .transform("state " + state, ENVELOPE, new StateOperator(bundle, sinkFormats, state,
+                            settings.batchSize(), settings.flushMillis()))
+                    .setParallelism(single ? 1 : n).uid("wallaroo-state-" + state);
+            Set<Integer> targets = new LinkedHashSet<>();
+            for (int code : codes) {
+                Pipeline p = model.pipelines().get(code / 4096);
+                targets.addAll(targetsAfter(p, code % 4096));
+            }
+            producers.add(new Producer("state " + state, out, targets, single ? 1 : n));
+            pythonTasks += single ? 1 : n;
+            built.put(state, out);
+        }
+        int sinkId = 0;
+        for (Pipeline p : model.pipelines()) {
+            for (SinkSpec spec : p.sinks()) {
+                int id = sinkId++;
+                Set<Integer> me = Set.of(-id - 1);
+                List<Producer> feeding = producers.stream()
+                        .filter(producer -> !java.util.Collections.disjoint(producer.targets(), me)).toList();
+                sink(feeding, me, spec, id, p);
+            }
+        }
+    }
+
+    private DataStream<Envelope> entry(StreamExecutionEnvironment env, Pipeline p) {
+        int n = settings.parallelism();
+        // A pipeline whose first state is unpartitioned ends on one task anyway: enter there.
+        int entryParallelism = EntryLanes.preferred(model, p, 2).isPresent() ? 1 : n;
+        DataStream<FrameChunk> frames = switch (p.source()) {
+            case SourceSpec.Tcp tcp -> {
+                if (!(tcp.framing().payloadLength() instanceof LengthField field)) {
+                    throw new IllegalArgumentException("pipeline '" + p.name() + "': a classic decoder whose payload_length "
+                            + "is not a plain struct unpack cannot run on Flink yet; give the decoder a length_fmt");
+                }
+                DataStream<FrameChunk> s = env.addSource(new TcpSourceFunction(tcp.host(), tcp.port(),
+                                tcp.framing().headerLength(), field.format(), settings.maxFrameBytes(), settings.batchSize()),
+                        "tcp source " + p.name(), FRAMES).setParallelism(1).uid("wallaroo-source-" + p.name());
+                // Every connection's frames go to one entry task, in order (as one lane locally).
+                // Never chained to the source: a legacy source emits from its own thread, while
+                // the entry operator's flush timer runs on the task's mailbox thread.
+                yield s.partitionCustom(new ByInlet(), new InletOf());
+            }
+            case SourceSpec.Kafka k -> {
+                String group = k.groupId() != null ? k.groupId() : KafkaGroupIds.defaultFor(model.name(), p.name());
+                entryParallelism = n;
+                yield env.fromSource(KafkaConnectors.source(k, group), WatermarkStrategy.noWatermarks(),
+                        "kafka source " + p.name()).setParallelism(n).uid("wallaroo-source-" + p.name());
+            }
+            case SourceSpec.Extension ext -> throw new IllegalArgumentException("pipeline '" + p.name()
+                    + "': extension sources (wallaroo.experimental) do not run on Flink yet; use the local engine, "
+                    + "or a Kafka or TCP source");
+        };
+        return frames.transform("entry " + p.name(), ENVELOPE,
+                        new EntryOperator(bundle, sinkFormats, p.id(), settings.batchSize(), settings.flushMillis()))
+                .setParallelism(entryParallelism).uid("wallaroo-entry-" + p.name());
+    }
+
+    /**
+     * A TCP sink is one connection: one task, fed by every producer (per-key order holds, as each
+     * key comes from one producer task over one channel). A Kafka sink is written by each
+     * producer's own tasks, chained, so nothing is reordered on the way.
+     */
+    private void sink(List<Producer> feeding, Set<Integer> me, SinkSpec spec, int id, Pipeline p) {
+        String uid = "wallaroo-sink-" + p.name() + "-" + id;
+        switch (spec) {
+            case SinkSpec.Tcp tcp -> union(feeding.stream().map(f -> f.to(me, "to sink " + id)).toList())
+                    .addSink(new TcpSinkFunction(tcp.host(), tcp.port()))
+                    .name("tcp sink " + tcp.host() + ":" + tcp.port()).setParallelism(1).uid(uid);
+            case SinkSpec.Kafka k -> {
+                for (Producer f : feeding) {
+                    String from = f.name().replaceAll("[^A-Za-z0-9._-]", "_");
+                    f.to(me, "to sink " + id).flatMap(new KafkaConnectors.Split())
+                            .returns(TypeInformation.of(KafkaConnectors.Record.class)).name("records for " + k.topic())
+                            .setParallelism(f.parallelism())
+                            .sinkTo(KafkaConnectors.sink(k, (model.name() + "-" + id + "-" + from)
+                                    .replaceAll("[^A-Za-z0-9._-]", "_"), settings.exactlyOnce()))
+                            .name("kafka sink " + k.topic() + " from " + f.name()).setParallelism(f.parallelism())
+                            .uid(uid + "-" + from);
+                }
+            }
+            case SinkSpec.Extension ext -> throw new IllegalArgumentException("pipeline '" + p.name()
+                    + "': extension sinks (wallaroo.experimental) do not run on Flink yet; use the local engine, "
+                    + "or a Kafka or TCP sink");
+        }
+    }
+
+    private static DataStream<Envelope> union(List<DataStream<Envelope>> inputs) {
+        DataStream<Envelope> first = inputs.get(0);
+        if (inputs.size() == 1) {
+            return first;
+        }
+        @SuppressWarnings("unchecked")
+        DataStream<Envelope>[] rest = inputs.subList(1, inputs.size()).toArray(new DataStream[0]);
+        return first.union(rest);
+    }
+
+    /** What messages of pipeline {@code p} go to after step {@code after}: the next state step's code, or the sinks. */
+    private List<Integer> targetsAfter(Pipeline p, int after) {
+        for (int s = after + 1; s < p.steps().size(); s++) {
+            if (p.steps().get(s) instanceof Step.Stateful) {
+                return List.of(p.id() * 4096 + s);
+            }
+        }
+        List<Integer> sinks = new ArrayList<>();
+        for (int k = 0; k < p.sinks().size(); k++) {
+            sinks.add(-model.sinkId(p.id(), k) - 1);
+        }
+        return sinks;
+    }
+
+    private Set<Integer> codesOf(String state) {
+        Set<Integer> codes = new LinkedHashSet<>();
+        for (Pipeline p : model.pipelines()) {
+            for (int s = 0; s < p.steps().size(); s++) {
+                if (p.steps().get(s) instanceof Step.Stateful st && st.stateName().equals(state)) {
+                    codes.add(p.id() * 4096 + s);
+                }
+            }
+        }
+        return codes;
+    }
+
+    /** States such that a state comes after every state feeding it; a cycle is a clear error. */
+    private List<String> stateOrder() {
+        Map<String, Set<String>> feeds = new LinkedHashMap<>();
+        for (String s : model.states().keySet()) {
+            feeds.put(s, new LinkedHashSet<>());
+        }
+        for (Pipeline p : model.pipelines()) {
+            String previous = null;
+            for (Step step : p.steps()) {
+                if (step instanceof Step.Stateful st) {
+                    if (previous != null && !previous.equals(st.stateName())) {
+                        feeds.get(st.stateName()).add(previous);
+                    } else if (previous != null) {
+                        throw cycle(st.stateName());
+                    }
+                    previous = st.stateName();
+                }
+            }
+        }
+        List<String> order = new ArrayList<>();
+        Set<String> visiting = new LinkedHashSet<>();
+        for (String s : feeds.keySet()) {
+            visit(s, feeds, visiting, order);
+        }
+        return order;
+    }
+
+    private void visit(String s, Map<String, Set<String>> feeds, Set<String> visiting, List<String> order) {
+        if (order.contains(s)) {
+            return;
+        }
+        if (!visiting.add(s)) {
+            throw cycle(s);
+        }
+        for (String before : feeds.get(s)) {
+            visit(before, feeds, visiting, order);
+        }
+        visiting.remove(s);
+        order.add(s);
+    }
+
+    private static IllegalArgumentException cycle(String state) {
+        return new IllegalArgumentException("state '" + state + "' is reached again from its own output (directly or "
+                + "through other states); a Flink job is acyclic, so this topology runs on the local engine only for now");
+    }
+
+    static final class Targets implements FilterFunction<Envelope> {
+        private final int[] targets;
+
+        Targets(Set<Integer> targets) {
+            this.targets = targets.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        @Override
+        public boolean filter(Envelope e) {
+            for (int t : targets) {
+                if (e.target == t) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    static final class ByPartitionKey implements KeySelector<Envelope, PartitionKey> {
+        @Override
+        public PartitionKey getKey(Envelope e) {
+            return e.partitionKey();
+        }
+    }
+
+    static final class InletOf implements KeySelector<FrameChunk, Integer> {
+        @Override
+        public Integer getKey(FrameChunk c) {
+            return c.inlet;
+        }
+    }
+
+    static final class ByInlet implements Partitioner<Integer> {
+        @Override
+        public int partition(Integer inlet, int partitions) {
+            return Math.floorMod(inlet, partitions);
+        }
+    }
+}

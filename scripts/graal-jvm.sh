@@ -1,0 +1,61 @@
+# Sourced after jdk.sh by scripts/wallaroo, scripts/flink-local and the distribution's bin/wallaroo
+# (where it is lib/graal-jvm.sh): how a JVM is started so that GraalPy JIT-compiles Python.
+#
+# GraalPy's jars go on the module path; the Graal compiler and the few SDK jars it needs go on
+# the upgrade module path with JVMCI on, because the compiler cannot load from the plain module
+# path on a stock JDK. Without JVMCI everything goes on the module path and Python runs
+# interpreter-only (the engine says so at start-up).
+
+graal_join() { local IFS=:; echo "$*"; }
+
+# graal_sort_jars FILE...: puts each jar into graal_upgrade, graal_module or graal_other.
+graal_sort_jars() {
+    graal_upgrade=() graal_module=() graal_other=()
+    local jar
+    for jar in "$@"; do
+        case "$(basename "$jar")" in
+            org.graalvm.compiler.*|org.graalvm.truffle.truffle-compiler-*|org.graalvm.sdk.word-*|org.graalvm.sdk.collections-*|org.graalvm.sdk.nativeimage-*)
+                graal_upgrade+=("$jar") ;;
+            org.graalvm.*|org.bouncycastle.*)
+                graal_module+=("$jar") ;;
+            *)
+                graal_other+=("$jar") ;;
+        esac
+    done
+}
+
+# graal_jvm_options: sets graal_opts to the module-path, JVMCI and access flags for the jars that
+# graal_sort_jars sorted. WALLAROO_JIT=off leaves the compiler out.
+graal_jvm_options() {
+    graal_opts=(-Xss16m --enable-native-access=org.graalvm.truffle,ALL-UNNAMED)
+    local major
+    major=$(_java_major "$JAVA_HOME/bin/java")
+    [ "${major%%.*}" -ge 24 ] && graal_opts+=(--sun-misc-unsafe-memory-access=allow)
+    if [ "${WALLAROO_JIT:-on}" != "off" ] && _has_jvmci "$JAVA_HOME/bin/java"; then
+        graal_opts+=(-XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI
+                     --upgrade-module-path "$(graal_join "${graal_upgrade[@]}")"
+                     --module-path "$(graal_join "${graal_module[@]}")")
+    else
+        graal_opts+=(--module-path "$(graal_join "${graal_module[@]}" "${graal_upgrade[@]}")")
+    fi
+    graal_opts+=(--add-modules org.graalvm.polyglot)
+}
+
+# wallaroo_heap_options ARGS...: the local engine's heap, from the lane count in the arguments.
+# The serial collector (no GC threads competing with lanes on small machines, and none of G1's
+# ~85 MB of remembered sets) with a cap that grows with the lane count, because each lane is one
+# interpreter. Measured for word count on 2 cores (docs/design.md): peak RSS about 700 MB with 2
+# lanes instead of 1.3-1.8 GB. An -Xmx or GC flag in WALLAROO_JAVA_OPTS comes later and wins.
+wallaroo_heap_options() {
+    local cores lanes prev arg
+    cores=$(nproc 2>/dev/null || echo 2)
+    lanes=$(( cores <= 2 ? 1 : cores ))   # the engine's default (DefaultLanes)
+    prev=
+    for arg in "$@"; do
+        case "$prev" in --lanes|--ponythreads) lanes=$arg ;; esac
+        case "$arg" in --lanes=*|--ponythreads=*) lanes=${arg#*=} ;; esac
+        prev=$arg
+    done
+    case "$lanes" in ''|*[!0-9]*) lanes=2 ;; esac
+    heap_opts=(-XX:+UseSerialGC -Xms64m "-Xmx$((256 + 64 * lanes))m")
+}
