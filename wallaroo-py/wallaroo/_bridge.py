@@ -193,4 +193,4 @@ def make_runner(result: LoadResult, lane: int, lanes: int, sink_formats: List[st
     deserialize = getattr(module, "deserialize", None)
     if not (callable(serialize) and callable(deserialize)):
         serialize = deserialize = None
-    return LaneRunner(result.app, lane, lanes, list(sink_formats), serialize, deserialize)
+    return LaneRunner(result.app, lane, lanes, list(sink_formats), serialize, deserialize, count_steps=True)

@@ -85,8 +85,18 @@ class LaneRunner:
 
     def __init__(self, app: Any, lane: int = 0, lanes: int = 1, sink_formats: Optional[List[str]] = None,
                  serialize: Optional[Callable[[Any], bytes]] = None,
-                 deserialize: Optional[Callable[[bytes], Any]] = None, keep_messages: bool = False) -> None:
+                 deserialize: Optional[Callable[[bytes], Any]] = None, keep_messages: bool = False,
+                 count_steps: bool = False) -> None:
         self.app = app
+        # count_steps: results carry a fifth element, the messages each step took in (the engine
+        # asks for it; wallaroo.testing and the Flink runner keep the four-element results).
+        self.count_steps = count_steps
+        # Messages that entered each step, one slot per step and one for each pipeline's sinks:
+        # slot _slots[p] + s is step s of pipeline p, _slots[p] + len(steps) its sinks. The first
+        # stage's slot is derived per batch (frames, messages); the others cost one increment.
+        self._counts: List[int] = []
+        self._slots: List[int] = []
+        self._slot_names: List[Tuple[int, int]] = []
         # keep_messages: sink output as a list of per-message bytes instead of one joined bytes
         # (wallaroo.testing uses it; the engine keeps the default).
         self.keep_messages = keep_messages
@@ -108,6 +118,11 @@ class LaneRunner:
         self._decoder_names: List[str] = []
         self._routed_entries: Dict[int, Callable[[Any, Any], None]] = {}
         self._step_names: Dict[int, str] = {}
+        for p_index, pipeline in enumerate(app.pipelines):
+            self._slots.append(len(self._counts))
+            for s_index in range(len(pipeline.steps) + 1):
+                self._counts.append(0)
+                self._slot_names.append((p_index, s_index))
         sink_id = 0
         for p_index, pipeline in enumerate(app.pipelines):
             ids = list(range(sink_id, sink_id + len(pipeline.sinks)))
@@ -119,17 +134,34 @@ class LaneRunner:
     # -- compiling a pipeline into closures ----------------------------------------------------
     def _compile(self, p_index: int, pipeline: Any, sink_ids: List[int], formats: List[str]) -> Callable[[Any], None]:
         chain = self._sink_stage(pipeline, sink_ids, formats)
+        base = self._slots[p_index]
+        if pipeline.steps:
+            chain = self._counted(base + len(pipeline.steps), chain)
         for s_index in reversed(range(len(pipeline.steps))):
             step = pipeline.steps[s_index]
+            slot = base + s_index if s_index else -1  # the first step's count is derived per batch
             if step.state is None:
-                chain = self._stateless(step.computation, chain)
+                chain = self._stateless(step.computation, chain, slot)
             else:
                 here = self._stateful(step, chain)
                 code = p_index * 4096 + s_index
                 self._routed_entries[code] = here
                 self._step_names[code] = str(step.computation.name)
-                chain = self._router(code, step, here)
+                # counted before routing, on the lane the message comes from: a message that
+                # crosses lanes is counted once, and a step's out is the next step's in
+                chain = self._counted(slot, self._router(code, step, here))
         return chain
+
+    def _counted(self, slot: int, nxt: Callable[[Any], None]) -> Callable[[Any], None]:
+        """``nxt``, counting the messages it is called with in ``slot`` (-1: not counted here)."""
+        if slot < 0:
+            return nxt
+        counts = self._counts
+
+        def count(data: Any) -> None:
+            counts[slot] += 1
+            nxt(data)
+        return count
 
     def _sink_stage(self, pipeline: Any, sink_ids: List[int], formats: List[str]) -> Callable[[Any], None]:
         stages = []
@@ -195,8 +227,10 @@ class LaneRunner:
                 append(pack(len(key)) + key + pack(len(payload)) + payload)
         return sink
 
-    def _stateless(self, comp: Any, nxt: Callable[[Any], None]) -> Callable[[Any], None]:
+    def _stateless(self, comp: Any, nxt: Callable[[Any], None], slot: int = -1) -> Callable[[Any], None]:
         fn, name = comp.fn, comp.name
+        if slot >= 0:  # counting inside the step's own closure saves a call per message
+            return self._stateless_counted(comp, nxt, slot)
         if comp.multi:
             errors = self.errors
 
@@ -221,6 +255,23 @@ class LaneRunner:
             return run_multi
 
         def run(data: Any) -> None:
+            try:
+                out = fn(data)
+            except Exception as e:
+                raise StepError(name, e, data) from None
+            if out is not None:
+                nxt(out)
+        return run
+
+    def _stateless_counted(self, comp: Any, nxt: Callable[[Any], None], slot: int) -> Callable[[Any], None]:
+        """``_stateless`` with the step's input counted in ``slot``; the non-_multi case, the common
+        one, inlines the increment, a _multi step wraps the uncounted closure."""
+        if comp.multi:
+            return self._counted(slot, self._stateless(comp, nxt))
+        fn, name, counts = comp.fn, comp.name, self._counts
+
+        def run(data: Any) -> None:
+            counts[slot] += 1
             try:
                 out = fn(data)
             except Exception as e:
@@ -344,6 +395,7 @@ class LaneRunner:
         raw = data.encode("latin-1") if isinstance(data, str) else data
         decode, entry, errors = self._decoders[pipeline], self._entries[pipeline], self.errors
         pos = 0
+        skipped = 0  # messages that never reached the first stage (decoded to None, or failed to decode)
         for n in lengths:
             end = pos + n
             chunk = raw[pos:end]
@@ -352,13 +404,17 @@ class LaneRunner:
                 try:
                     message = decode(chunk)
                 except Exception as e:
+                    skipped += 1
                     raise StepError(self._decoder_names[pipeline], e, chunk) from None
                 if message is not None:
                     entry(message)
+                else:
+                    skipped += 1
             except StepError as err:
                 errors.append(err.entry())
             except Exception as e:  # noqa: BLE001 - user code outside a step (a key's __eq__): lose one message
                 errors.append(_unexpected(self.app.pipelines[pipeline].name, e, chunk))
+        self._counts[self._slots[pipeline]] += len(lengths) - skipped
         return self._take_results()
 
     def messages(self, pipeline: int, messages: List[Any]) -> Any:
@@ -371,6 +427,7 @@ class LaneRunner:
                 errors.append(err.entry())
             except Exception as e:  # noqa: BLE001
                 errors.append(_unexpected(self.app.pipelines[pipeline].name, e, message))
+        self._counts[self._slots[pipeline]] += len(messages)
         return self._take_results()
 
     def routed(self, packed: str) -> Any:
@@ -405,11 +462,14 @@ class LaneRunner:
         return [r[0] for r in kept], [r[1] for r in kept], [r[2] for r in kept]
 
     # -- results -------------------------------------------------------------------------------
-    def _take_results(self) -> Optional[Tuple[Any, Any, Any, Any]]:
-        """``(sinks, routes, errors, notices)`` or None when the batch produced nothing at all.
+    def _take_results(self) -> Optional[Tuple[Any, ...]]:
+        """``(sinks, routes, errors, notices)`` or None when the batch produced nothing at all;
+        with ``count_steps`` a fifth element, ``steps``.
 
         sinks: [sink_id, bytes, count, ...]; routes: [lane, packed str, count, ...];
-        errors: [(step, error, input), ...]; notices: [str, ...]."""
+        errors: [(step, error, input), ...]; notices: [str, ...]; steps: [pipeline, step index,
+        messages in, ...] for the steps that took messages in (step index == the pipeline's
+        number of steps: its sinks), or None."""
         sinks = None
         for sink_id, buf in enumerate(self.sink_buffers):
             if buf:
@@ -441,8 +501,20 @@ class LaneRunner:
         if self.notices:
             notices = list(self.notices)
             self.notices.clear()
-        if sinks is None and routes is None and errors is None and notices is None:
+        steps = None
+        counts = self._counts
+        if any(counts):
+            if self.count_steps:
+                steps = []
+                for slot, n in enumerate(counts):
+                    if n:
+                        steps.extend(self._slot_names[slot])
+                        steps.append(n)
+            counts[:] = [0] * len(counts)
+        if sinks is None and routes is None and errors is None and notices is None and steps is None:
             return None
+        if self.count_steps:
+            return (sinks, routes, errors, notices, steps)
         return (sinks, routes, errors, notices)
 
     def notice(self, text: str, once: Any = None) -> None:

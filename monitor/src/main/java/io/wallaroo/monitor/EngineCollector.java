@@ -54,7 +54,7 @@ final class EngineCollector implements MultiCollector {
         Families<CounterDataPointSnapshot> counterFamilies = new Families<>();
         counters.forEach((raw, value) -> {
             MetricName n = MetricName.of(raw, app);
-            counterFamilies.add(n.family(), "Runtime counter " + raw.replaceAll("\\.\\d+", ".N").replaceAll("^errors\\..*", "errors.STEP"),
+            counterFamilies.add(n.family(), "Runtime counter " + raw.replaceAll("\\.\\d+", ".N").replaceAll("^errors\\..*", "errors.STEP").replace("step.N.N.messages", "step.PIPELINE.STEP.messages"),
                     CounterDataPointSnapshot.builder().labels(Labels.of(labels(n.labels()))).value(value).build());
         });
         for (Pipeline p : app.pipelines()) {
@@ -68,6 +68,13 @@ final class EngineCollector implements MultiCollector {
                     CounterDataPointSnapshot.builder().labels(labels).value(in).build());
             counterFamilies.add("wallaroo_pipeline_messages_out", "Messages a pipeline wrote to its sinks (each sink counts)",
                     CounterDataPointSnapshot.builder().labels(labels).value(outMessages).build());
+            // a step's out is what entered the stage after it (the next step, or the sinks)
+            for (int s = 0; s < p.steps().size(); s++) {
+                long stepOut = counters.getOrDefault(io.wallaroo.engine.runtime.LaneOutput.stepCounter(p.id(), s + 1), 0L);
+                counterFamilies.add("wallaroo_step_messages_out", "Messages a step passed on (what entered the next step or the sinks)",
+                        CounterDataPointSnapshot.builder().labels(Labels.of("index", Integer.toString(s), "pipeline", p.name(),
+                                "step", p.steps().get(s).name())).value(stepOut).build());
+            }
         }
         FlowGate gate = engine.flowGate();
         counterFamilies.add("wallaroo_backpressure_pauses", "Times the inputs were paused because a lane's queue was full",

@@ -71,9 +71,16 @@ final class PageState {
             pm.put("out_rate", outRate);
             List<Object> steps = new ArrayList<>();
             long errors = 0;
-            for (Step step : p.steps()) {
+            for (int s = 0; s < p.steps().size(); s++) {
+                Step step = p.steps().get(s);
                 Map<String, Object> st = new LinkedHashMap<>();
                 st.put("name", step.name());
+                String in = io.wallaroo.engine.runtime.LaneOutput.stepCounter(p.id(), s);
+                String passed = io.wallaroo.engine.runtime.LaneOutput.stepCounter(p.id(), s + 1);
+                st.put("in_total", now.counter(in));
+                st.put("in_rate", now.rate(in));
+                st.put("out_total", now.counter(passed));
+                st.put("out_rate", now.rate(passed));
                 st.put("kind", step instanceof Step.Stateful s ? "state " + s.stateName() : "stateless");
                 st.put("errors", now.counter("errors." + step.name()));
                 st.put("error_rate", now.rate("errors." + step.name()));

@@ -107,7 +107,8 @@ final class PythonLaneExecutor implements LaneExecutor {
     }
 
     /**
-     * Reads {@code (sinks, routes, errors, notices)} as laid out by {@code LaneRunner._take_results}.
+     * Reads {@code (sinks, routes, errors, notices, steps)} as laid out by {@code LaneRunner._take_results}
+     * (the runner is made with {@code count_steps}, so {@code steps} carries the messages each step took in).
      * Failures and notices are reported first, so a log line never trails the output it explains.
      */
     private void deliver(Value result, LaneOutput out) {
@@ -126,6 +127,15 @@ final class PythonLaneExecutor implements LaneExecutor {
         if (!notices.isNull()) {
             for (long i = 0, n = notices.getArraySize(); i < n; i++) {
                 LOG.info("lane {}: {}", lane, notices.getArrayElement(i).asString());
+            }
+        }
+        if (result.getArraySize() > 4) {
+            Value steps = result.getArrayElement(4);
+            if (!steps.isNull()) {
+                for (long i = 0, n = steps.getArraySize(); i < n; i += 3) {
+                    out.stepMessages(steps.getArrayElement(i).asInt(), steps.getArrayElement(i + 1).asInt(),
+                            steps.getArrayElement(i + 2).asLong());
+                }
             }
         }
         Value sinks = result.getArrayElement(0);

@@ -183,5 +183,10 @@ final class Lane implements Runnable {
         public void failed(StepFailure failure) {
             failures.record(failure);
         }
+
+        @Override
+        public void stepMessages(int pipelineId, int stepIndex, long messages) {
+            metrics.add(LaneOutput.stepCounter(pipelineId, stepIndex), messages);
+        }
     }
 }

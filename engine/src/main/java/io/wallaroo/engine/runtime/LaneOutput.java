@@ -12,4 +12,16 @@ public interface LaneOutput {
     void emit(int sinkId, byte[] bytes, int messages);
 
     void failed(StepFailure failure);
+
+    /**
+     * {@code messages} entered step {@code stepIndex} of pipeline {@code pipelineId} in this batch
+     * ({@code stepIndex} equal to the pipeline's number of steps: its sinks). Executors that run
+     * steps fused report this once per batch; the default ignores it.
+     */
+    default void stepMessages(int pipelineId, int stepIndex, long messages) {}
+
+    /** The counter {@link #stepMessages} adds to: {@code step.PIPELINE.STEP.messages}. */
+    static String stepCounter(int pipelineId, int stepIndex) {
+        return "step." + pipelineId + "." + stepIndex + ".messages";
+    }
 }
