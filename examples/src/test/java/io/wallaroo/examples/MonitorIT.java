@@ -133,6 +133,15 @@ class MonitorIT {
         assertEquals(metrics.get("wallaroo_routed_messages_all_lanes_total"), metrics.sum("wallaroo_routed_messages_total"));
         assertTrue(metrics.sum("wallaroo_routed_messages_total") > 0, "words were routed between the two lanes");
         assertEquals(0.0, metrics.sum("wallaroo_step_errors_total"));
+        // Per step, counted inside the fused Python call and reported once per batch: the split step
+        // saw every line, the count step every word (482, each giving one count out), the sinks every count.
+        String split = "index=\"0\"," + PIPELINE + ",step=\"split into words\"";
+        String countWord = "index=\"1\"," + PIPELINE + ",step=\"Count Word\"";
+        assertEquals(lines.size(), metrics.get("wallaroo_step_messages_in_total{" + split + "}"), "lines into the split step");
+        assertEquals(482, metrics.get("wallaroo_step_messages_out_total{" + split + "}"), "words out of the split step");
+        assertEquals(482, metrics.get("wallaroo_step_messages_in_total{" + countWord + "}"), "words into the count step");
+        assertEquals(482, metrics.get("wallaroo_step_messages_out_total{" + countWord + "}"), "counts out of the count step");
+        assertEquals(482, metrics.get("wallaroo_pipeline_messages_to_sinks_total{" + PIPELINE + "}"));
         assertEquals(1.0, metrics.get("wallaroo_ready"));
         assertEquals(1.0, metrics.get("wallaroo_sink_connected{pipeline=\"Split and Count\",sink=\"0\"}"));
         assertEquals(0.0, metrics.get("wallaroo_backpressure_paused"));
@@ -189,6 +198,18 @@ class MonitorIT {
             }
             assertTrue(seen.size() >= 3, "the rates shown changed while data flowed: " + seen);
             assertTrue(seen.stream().anyMatch(s -> s.matches("in [1-9].*")), "a non-zero input rate was shown: " + seen);
+            // Each step box shows its own rate in and out, and it moves too.
+            Set<String> stepRates = new LinkedHashSet<>();
+            long stepDeadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (System.nanoTime() < stepDeadline && stepRates.size() < 3) {
+                stepRates.add(browser.findElement(By.cssSelector("g.node[data-step='Count Word'] text.step-rate")).getText());
+                Thread.sleep(700);
+            }
+            assertTrue(stepRates.stream().anyMatch(s -> s.matches("in [1-9].* · out [1-9].*")),
+                    "the count step's box showed a non-zero rate in and out: " + stepRates);
+            assertTrue(stepRates.size() >= 2, "the count step's rate changed while data flowed: " + stepRates);
+            String splitRate = browser.findElement(By.cssSelector("g.node[data-step='split into words'] text.step-rate")).getText();
+            assertTrue(splitRate.matches("in .* · out .*"), "the split step's box shows its rate: " + splitRate);
             Thread.sleep(2_000); // a few more seconds of chart before the picture
             Path shot = Path.of("target", "monitor-page.png");
             Files.createDirectories(shot.getParent());

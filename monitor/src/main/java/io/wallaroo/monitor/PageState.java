@@ -71,14 +71,14 @@ final class PageState {
             pm.put("out_rate", outRate);
             List<Object> steps = new ArrayList<>();
             long errors = 0;
-            for (int s = 0; s < p.steps().size(); s++) {
-                Step step = p.steps().get(s);
+            for (int index = 0; index < p.steps().size(); index++) {
+                Step step = p.steps().get(index);
                 Map<String, Object> st = new LinkedHashMap<>();
                 st.put("name", step.name());
-                String in = io.wallaroo.engine.runtime.LaneOutput.stepCounter(p.id(), s);
-                String passed = io.wallaroo.engine.runtime.LaneOutput.stepCounter(p.id(), s + 1);
-                st.put("in_total", now.counter(in));
-                st.put("in_rate", now.rate(in));
+                String entered = io.wallaroo.engine.runtime.LaneOutput.stepCounter(p.id(), index);
+                String passed = io.wallaroo.engine.runtime.LaneOutput.stepCounter(p.id(), index + 1);
+                st.put("in_total", now.counter(entered));
+                st.put("in_rate", now.rate(entered));
                 st.put("out_total", now.counter(passed));
                 st.put("out_rate", now.rate(passed));
                 st.put("kind", step instanceof Step.Stateful s ? "state " + s.stateName() : "stateless");
