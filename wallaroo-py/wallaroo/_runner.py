@@ -91,12 +91,13 @@ class LaneRunner:
         # count_steps: results carry a fifth element, the messages each step took in (the engine
         # asks for it; wallaroo.testing and the Flink runner keep the four-element results).
         self.count_steps = count_steps
-        # Messages that entered each step, one slot per step and one for each pipeline's sinks:
-        # slot _slots[p] + s is step s of pipeline p, _slots[p] + len(steps) its sinks. The first
-        # stage's slot is derived per batch (frames, messages); the others cost one increment.
+        # Messages that entered each step: slot _slots[p] + s is step s of pipeline p, and
+        # _slots[p] + len(steps) the pipeline's sinks. A step's closure adds 1 to its slot; the
+        # sinks' slot costs nothing per message: it is read off the first sink's buffer per batch.
         self._counts: List[int] = []
         self._slots: List[int] = []
         self._slot_names: List[Tuple[int, int]] = []
+        self._sink_slots: List[Tuple[int, int]] = []  # (first sink's id, its pipeline's sinks slot)
         # keep_messages: sink output as a list of per-message bytes instead of one joined bytes
         # (wallaroo.testing uses it; the engine keeps the default).
         self.keep_messages = keep_messages
@@ -118,13 +119,14 @@ class LaneRunner:
         self._decoder_names: List[str] = []
         self._routed_entries: Dict[int, Callable[[Any, Any], None]] = {}
         self._step_names: Dict[int, str] = {}
+        sink_id = 0
         for p_index, pipeline in enumerate(app.pipelines):
             self._slots.append(len(self._counts))
             for s_index in range(len(pipeline.steps) + 1):
                 self._counts.append(0)
                 self._slot_names.append((p_index, s_index))
-        sink_id = 0
-        for p_index, pipeline in enumerate(app.pipelines):
+            if pipeline.sinks:
+                self._sink_slots.append((sink_id, len(self._counts) - 1))
             ids = list(range(sink_id, sink_id + len(pipeline.sinks)))
             sink_id += len(pipeline.sinks)
             self._entries.append(self._compile(p_index, pipeline, ids, [formats[i] for i in ids]))
@@ -133,13 +135,10 @@ class LaneRunner:
 
     # -- compiling a pipeline into closures ----------------------------------------------------
     def _compile(self, p_index: int, pipeline: Any, sink_ids: List[int], formats: List[str]) -> Callable[[Any], None]:
-        chain = self._sink_stage(pipeline, sink_ids, formats)
-        base = self._slots[p_index]
-        if pipeline.steps:
-            chain = self._counted(base + len(pipeline.steps), chain)
+        chain = self._sink_stage(pipeline, sink_ids, formats, self._slots[p_index] + len(pipeline.steps))
         for s_index in reversed(range(len(pipeline.steps))):
             step = pipeline.steps[s_index]
-            slot = base + s_index if s_index else -1  # the first step's count is derived per batch
+            slot = self._slots[p_index] + s_index
             if step.state is None:
                 chain = self._stateless(step.computation, chain, slot)
             else:
@@ -147,30 +146,25 @@ class LaneRunner:
                 code = p_index * 4096 + s_index
                 self._routed_entries[code] = here
                 self._step_names[code] = str(step.computation.name)
-                # counted before routing, on the lane the message comes from: a message that
-                # crosses lanes is counted once, and a step's out is the next step's in
-                chain = self._counted(slot, self._router(code, step, here))
+                # counted by the router, on the lane the message comes from: a message that crosses
+                # lanes is counted once, and a step's out is what entered the stage after it
+                chain = self._router(code, step, here, slot)
         return chain
 
-    def _counted(self, slot: int, nxt: Callable[[Any], None]) -> Callable[[Any], None]:
-        """``nxt``, counting the messages it is called with in ``slot`` (-1: not counted here)."""
-        if slot < 0:
-            return nxt
-        counts = self._counts
-
-        def count(data: Any) -> None:
-            counts[slot] += 1
-            nxt(data)
-        return count
-
-    def _sink_stage(self, pipeline: Any, sink_ids: List[int], formats: List[str]) -> Callable[[Any], None]:
+    def _sink_stage(self, pipeline: Any, sink_ids: List[int], formats: List[str], slot: int) -> Callable[[Any], None]:
         stages = []
+        counts = self._counts
         for sink, sink_id, fmt in zip(pipeline.sinks, sink_ids, formats):
             buf = self.sink_buffers[sink_id]
             encoder = sink.encoder
-            stages.append(self._stream_sink(encoder, buf) if fmt == STREAM else self._record_sink(encoder, buf))
+            # the first sink counts only the messages its encoder failed on; _take_results adds its output
+            fails = slot if sink_id == sink_ids[0] else -1
+            stages.append(self._stream_sink(encoder, buf, counts, fails) if fmt == STREAM
+                          else self._record_sink(encoder, buf, counts, fails))
         if not stages:
-            return lambda value: None
+            def no_sink(value: Any) -> None:
+                counts[slot] += 1
+            return no_sink
         if len(stages) == 1:
             return stages[0]
 
@@ -180,7 +174,7 @@ class LaneRunner:
         return to_all
 
     @staticmethod
-    def _stream_sink(encoder: Any, buf: List[bytes]) -> Callable[[Any], None]:
+    def _stream_sink(encoder: Any, buf: List[bytes], counts: List[int], fails: int) -> Callable[[Any], None]:
         fn, name, append = encoder.fn, encoder.name, buf.append
 
         def sink(value: Any) -> None:
@@ -190,15 +184,19 @@ class LaneRunner:
                     out = out.encode("utf-8") if out.__class__ is str else _sink_bytes(
                         out, name, "a TCP sink's encoder must return bytes or str (sent as UTF-8)")
             except StepError as err:
+                if fails >= 0:
+                    counts[fails] += 1
                 err.data = value
                 raise
             except Exception as e:
+                if fails >= 0:
+                    counts[fails] += 1
                 raise StepError(name, e, value) from None
             append(out)
         return sink
 
     @staticmethod
-    def _record_sink(encoder: Any, buf: List[bytes]) -> Callable[[Any], None]:
+    def _record_sink(encoder: Any, buf: List[bytes], counts: List[int], fails: int) -> Callable[[Any], None]:
         fn, name, append, pack = encoder.fn, encoder.name, buf.append, _INT32.pack
 
         def sink(value: Any) -> None:
@@ -217,9 +215,13 @@ class LaneRunner:
                 if key is not None and key.__class__ is not bytes:
                     key = _sink_bytes(key, name, _RECORD_RULE + ": the key")
             except StepError as err:
+                if fails >= 0:
+                    counts[fails] += 1
                 err.data = value
                 raise
             except Exception as e:
+                if fails >= 0:
+                    counts[fails] += 1
                 raise StepError(name, e, value) from None
             if key is None:
                 append(pack(-1) + pack(len(payload)) + payload)
@@ -227,14 +229,13 @@ class LaneRunner:
                 append(pack(len(key)) + key + pack(len(payload)) + payload)
         return sink
 
-    def _stateless(self, comp: Any, nxt: Callable[[Any], None], slot: int = -1) -> Callable[[Any], None]:
-        fn, name = comp.fn, comp.name
-        if slot >= 0:  # counting inside the step's own closure saves a call per message
-            return self._stateless_counted(comp, nxt, slot)
+    def _stateless(self, comp: Any, nxt: Callable[[Any], None], slot: int) -> Callable[[Any], None]:
+        fn, name, counts = comp.fn, comp.name, self._counts
         if comp.multi:
             errors = self.errors
 
             def run_multi(data: Any) -> None:
+                counts[slot] += 1
                 try:
                     outs = fn(data)
                 except Exception as e:
@@ -253,22 +254,6 @@ class LaneRunner:
                 except Exception as e:  # iterating what the step returned raised
                     raise StepError(name, e, data) from None
             return run_multi
-
-        def run(data: Any) -> None:
-            try:
-                out = fn(data)
-            except Exception as e:
-                raise StepError(name, e, data) from None
-            if out is not None:
-                nxt(out)
-        return run
-
-    def _stateless_counted(self, comp: Any, nxt: Callable[[Any], None], slot: int) -> Callable[[Any], None]:
-        """``_stateless`` with the step's input counted in ``slot``; the non-_multi case, the common
-        one, inlines the increment, a _multi step wraps the uncounted closure."""
-        if comp.multi:
-            return self._counted(slot, self._stateless(comp, nxt))
-        fn, name, counts = comp.fn, comp.name, self._counts
 
         def run(data: Any) -> None:
             counts[slot] += 1
@@ -337,16 +322,20 @@ class LaneRunner:
                 nxt(out)
         return run
 
-    def _router(self, code: int, step: Any, here: Callable[[Any, Any], None]) -> Callable[[Any], None]:
+    def _router(self, code: int, step: Any, here: Callable[[Any, Any], None], slot: int) -> Callable[[Any], None]:
         spec = step.state
-        lanes, me, outboxes = self.lanes, self.lane, self.outboxes
+        lanes, me, outboxes, counts = self.lanes, self.lane, self.outboxes, self._counts
         if spec.partition is None:
             owner = lane_of_name(spec.name, lanes)
             if owner == me:
-                return lambda data: here(None, data)
+                def mine(data: Any) -> None:
+                    counts[slot] += 1
+                    here(None, data)
+                return mine
             box = outboxes[owner]
 
             def send(data: Any) -> None:
+                counts[slot] += 1
                 box.codes.append(code)
                 box.keys.append(None)
                 box.values.append(data)
@@ -355,6 +344,7 @@ class LaneRunner:
         part, part_name, u64 = spec.partition.fn, spec.partition.name, spec.u64
         if lanes == 1:
             def local(data: Any) -> None:
+                counts[slot] += 1
                 try:
                     key = part(data)
                 except Exception as e:
@@ -369,6 +359,7 @@ class LaneRunner:
             return local
 
         def route(data: Any) -> None:
+            counts[slot] += 1
             try:
                 key = part(data)
             except Exception as e:
@@ -395,7 +386,6 @@ class LaneRunner:
         raw = data.encode("latin-1") if isinstance(data, str) else data
         decode, entry, errors = self._decoders[pipeline], self._entries[pipeline], self.errors
         pos = 0
-        skipped = 0  # messages that never reached the first stage (decoded to None, or failed to decode)
         for n in lengths:
             end = pos + n
             chunk = raw[pos:end]
@@ -404,17 +394,13 @@ class LaneRunner:
                 try:
                     message = decode(chunk)
                 except Exception as e:
-                    skipped += 1
                     raise StepError(self._decoder_names[pipeline], e, chunk) from None
                 if message is not None:
                     entry(message)
-                else:
-                    skipped += 1
             except StepError as err:
                 errors.append(err.entry())
             except Exception as e:  # noqa: BLE001 - user code outside a step (a key's __eq__): lose one message
                 errors.append(_unexpected(self.app.pipelines[pipeline].name, e, chunk))
-        self._counts[self._slots[pipeline]] += len(lengths) - skipped
         return self._take_results()
 
     def messages(self, pipeline: int, messages: List[Any]) -> Any:
@@ -427,7 +413,6 @@ class LaneRunner:
                 errors.append(err.entry())
             except Exception as e:  # noqa: BLE001
                 errors.append(_unexpected(self.app.pipelines[pipeline].name, e, message))
-        self._counts[self._slots[pipeline]] += len(messages)
         return self._take_results()
 
     def routed(self, packed: str) -> Any:
@@ -470,6 +455,18 @@ class LaneRunner:
         errors: [(step, error, input), ...]; notices: [str, ...]; steps: [pipeline, step index,
         messages in, ...] for the steps that took messages in (step index == the pipeline's
         number of steps: its sinks), or None."""
+        steps = None
+        counts = self._counts
+        for sink_id, slot in self._sink_slots:
+            counts[slot] += len(self.sink_buffers[sink_id])
+        if any(counts):
+            if self.count_steps:
+                steps = []
+                for slot, n in enumerate(counts):
+                    if n:
+                        steps.extend(self._slot_names[slot])
+                        steps.append(n)
+            counts[:] = [0] * len(counts)
         sinks = None
         for sink_id, buf in enumerate(self.sink_buffers):
             if buf:
@@ -501,16 +498,6 @@ class LaneRunner:
         if self.notices:
             notices = list(self.notices)
             self.notices.clear()
-        steps = None
-        counts = self._counts
-        if any(counts):
-            if self.count_steps:
-                steps = []
-                for slot, n in enumerate(counts):
-                    if n:
-                        steps.extend(self._slot_names[slot])
-                        steps.append(n)
-            counts[:] = [0] * len(counts)
         if sinks is None and routes is None and errors is None and notices is None and steps is None:
             return None
         if self.count_steps:
