@@ -129,5 +129,9 @@ class MonitorTest {
         assertEquals(new MetricName("wallaroo_errors", Map.of()), MetricName.of("errors.total", app));
         assertEquals(new MetricName("wallaroo_lane_crashes", Map.of()), MetricName.of("lane.crashes", app));
         assertEquals(new MetricName("wallaroo_sink_too_large", Map.of("sink", "0", "pipeline", "Words")), MetricName.of("sink.0.too_large", app));
+        assertEquals(new MetricName("wallaroo_step_messages_in", Map.of("pipeline", "Words", "step", "split", "index", "0")),
+                MetricName.of("step.0.0.messages", app));
+        assertEquals(new MetricName("wallaroo_pipeline_messages_to_sinks", Map.of("pipeline", "Words")),
+                MetricName.of("step.0.1.messages", app), "the index past the last step is the pipeline's sinks");
     }
 }
