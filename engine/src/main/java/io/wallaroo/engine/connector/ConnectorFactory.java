@@ -15,6 +15,16 @@ public interface ConnectorFactory {
      */
     default void prepare(Application application, Metrics metrics) {}
 
+    /**
+     * With snapshots on: the output whose transactions commit with snapshots (exactly-once
+     * sinks), or empty when every sink delivers at least once. Called once, after
+     * {@link #prepare} and before any sink is created.
+     */
+    default java.util.Optional<TransactionalOutput> transactionalOutput(Application application,
+                                                                        java.time.Duration snapshotInterval) {
+        return java.util.Optional.empty();
+    }
+
     Source source(Pipeline pipeline, EngineSettings settings);
 
     Sink sink(SinkSpec spec, int sinkId, EngineSettings settings);

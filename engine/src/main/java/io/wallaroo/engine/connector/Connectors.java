@@ -5,6 +5,7 @@ import io.wallaroo.engine.connector.extension.ExtensionSource;
 import io.wallaroo.engine.connector.kafka.KafkaGroupIds;
 import io.wallaroo.engine.connector.kafka.KafkaOptions;
 import io.wallaroo.engine.connector.kafka.KafkaSink;
+import io.wallaroo.engine.connector.kafka.KafkaTransactions;
 import io.wallaroo.engine.connector.kafka.KafkaSource;
 import io.wallaroo.engine.connector.tcp.TcpSink;
 import io.wallaroo.engine.connector.tcp.TcpSource;
@@ -15,11 +16,16 @@ import io.wallaroo.engine.topology.Pipeline;
 import io.wallaroo.engine.topology.SinkSpec;
 import io.wallaroo.engine.topology.SourceSpec;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
 /** The connectors this engine ships, chosen by the kind of source or sink spec. */
 public final class Connectors implements ConnectorFactory {
     private final KafkaOptions kafka;
     private String applicationName = "wallaroo";
     private Metrics metrics = new Metrics();
+    private KafkaTransactions transactions; // exactly-once Kafka sinks, once the engine asked for them
 
     public Connectors() {
         this(KafkaOptions.defaults());
@@ -33,6 +39,23 @@ public final class Connectors implements ConnectorFactory {
     public void prepare(Application application, Metrics metrics) {
         this.applicationName = application.name();
         this.metrics = metrics;
+    }
+
+    /** With {@link KafkaOptions#exactlyOnce()}: one transactional producer for every Kafka sink. */
+    @Override
+    public Optional<TransactionalOutput> transactionalOutput(Application application, Duration snapshotInterval) {
+        if (!kafka.exactlyOnce()) {
+            return Optional.empty();
+        }
+        List<SinkSpec.Kafka> kafkaSinks = application.allSinks().stream()
+                .filter(SinkSpec.Kafka.class::isInstance).map(SinkSpec.Kafka.class::cast).toList();
+        if (kafkaSinks.isEmpty()) {
+            return Optional.empty();
+        }
+        // The sink buffer setting is not known here; the default sizes the producer's memory.
+        transactions = new KafkaTransactions(application.name(), kafkaSinks, snapshotInterval, kafka, metrics,
+                EngineSettings.defaults(1).sinkBufferBytes());
+        return Optional.of(transactions);
     }
 
     @Override
@@ -50,7 +73,12 @@ public final class Connectors implements ConnectorFactory {
     public Sink sink(SinkSpec spec, int sinkId, EngineSettings settings) {
         return switch (spec) {
             case SinkSpec.Tcp tcp -> new TcpSink(tcp.host(), tcp.port(), settings.sinkBufferBytes());
-            case SinkSpec.Kafka k -> new KafkaSink(k, sinkId, settings.sinkBufferBytes(), kafka, metrics);
+            case SinkSpec.Kafka k -> {
+                if (kafka.exactlyOnce() && transactions == null) {
+                    throw new IllegalStateException("exactly-once Kafka output needs snapshots: start with --resilience-dir DIR");
+                }
+                yield new KafkaSink(k, sinkId, settings.sinkBufferBytes(), kafka, metrics).transactional(transactions);
+            }
             case SinkSpec.Extension ext -> new ExtensionSink(ext.host(), ext.port(), settings.sinkBufferBytes(), sinkId);
         };
     }

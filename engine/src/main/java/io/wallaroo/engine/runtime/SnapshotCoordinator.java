@@ -35,6 +35,15 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Failures.</b> A failed write is logged (throttled), counted ({@code snapshot.failures}) and
  * retried at the next interval with the same entities plus the newer ones; processing goes on.
+ *
+ * <p><b>Exactly-once output</b> ({@link #commitOutputWith}). The cut also ends the output epoch
+ * (every lane is idle then, so nothing is half-written): output produced after it is held by the
+ * transactional sinks. Once the snapshot file is durable the epoch's transaction is committed with
+ * the snapshot's id in it, and the held output flows into the next transaction. A snapshot that
+ * was not kept carries its epoch over into the next one. A cut waits for the previous commit, so
+ * there is never more than one epoch held. A commit that fails for good leaves this process with
+ * output it can never commit: it stops ({@link #onFatal}) and a restart replays from the last
+ * committed snapshot.
  */
 final class SnapshotCoordinator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotCoordinator.class);
@@ -62,6 +71,14 @@ final class SnapshotCoordinator implements AutoCloseable {
     private final Object oneCutAtATime = new Object();
     private volatile boolean retryWrite = true;       // nothing written yet, or the last write failed
     private Map<String, Map<String, Long>> lastPositions = Map.of();
+    private io.wallaroo.engine.connector.TransactionalOutput transactional; // null: output is at least once
+    private volatile CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
+    private volatile long committedId;     // the snapshot whose epoch was committed last
+    private volatile boolean failedForGood; // a commit failed: no more snapshots from this process
+    private java.util.function.Consumer<String> onFatal = why -> {
+        LOG.error("{}", why);
+        Runtime.getRuntime().halt(3);
+    };
 
     SnapshotCoordinator(SnapshotStore store, String fingerprint, Duration interval, List<Lane> lanes, FlowGate gate,
                         Metrics metrics, Map<String, Map<String, Long>> restoredPositions) {
@@ -78,6 +95,20 @@ final class SnapshotCoordinator implements AutoCloseable {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
+    }
+
+    /**
+     * Commits {@code output}'s transactions with the snapshots (call before {@link #start});
+     * {@code restoredId} is the snapshot this run started from, 0 when fresh.
+     */
+    void commitOutputWith(io.wallaroo.engine.connector.TransactionalOutput output, long restoredId) {
+        this.transactional = output;
+        this.committedId = restoredId;
+    }
+
+    /** What happens when a commit fails for good; by default the process halts (a crash, which is safe). */
+    void onFatal(java.util.function.Consumer<String> handler) {
+        this.onFatal = handler;
     }
 
     /** The ledger lanes number their sink output in; see {@link SinkLedger}. */
@@ -132,6 +163,12 @@ final class SnapshotCoordinator implements AutoCloseable {
     }
 
     private void cutNow() throws InterruptedException {
+        if (failedForGood) {
+            return;
+        }
+        if (transactional != null) {
+            awaitLastWrite(); // one epoch held at a time: the previous commit is done before this cut
+        }
         long start = System.nanoTime();
         List<EngineInlet> heldInlets = new CopyOnWriteArrayList<>();
         Map<String, Map<String, Long>> positions = new HashMap<>();
@@ -161,6 +198,9 @@ final class SnapshotCoordinator implements AutoCloseable {
             }
             CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).join();
             sinkMark = sinkOutput.mark(); // every output of the input before the cut is in a sink by now
+            if (transactional != null) {
+                transactional.endEpoch(); // lanes are idle: what they write after the release is the next epoch
+            }
         } finally {
             synchronized (cutLock) {
                 holding = null;
@@ -174,13 +214,27 @@ final class SnapshotCoordinator implements AutoCloseable {
         for (CompletableFuture<List<EntityBytes>> answer : answers) {
             dirty.addAll(answer.join());
         }
-        if (dirty.isEmpty() && positions.equals(lastPositions) && !retryWrite) {
+        boolean unchanged = dirty.isEmpty() && positions.equals(lastPositions) && !retryWrite;
+        if (unchanged && transactional == null) {
             metrics.add("snapshot.unchanged", 1); // nothing new to keep: the last file still describes this cut
             return;
         }
         lastPositions = positions;
         try {
-            writer.execute(() -> write(positions, dirty, sinkMark));
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            lastWrite = done;
+            writer.execute(() -> {
+                try {
+                    if (unchanged) {
+                        metrics.add("snapshot.unchanged", 1);
+                        commitUnchanged(sinkMark); // the last file still describes this cut; its epoch's output commits with it
+                    } else {
+                        write(positions, dirty, sinkMark);
+                    }
+                } finally {
+                    done.complete(null);
+                }
+            });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             if (!closed) {
                 throw e;
@@ -222,6 +276,7 @@ final class SnapshotCoordinator implements AutoCloseable {
             if (!awaitSinks(sinkMark)) {
                 store.defer(dirty);
                 retryWrite = true;
+                carryOver();
                 metrics.add("snapshot.aborted", 1);
                 if (failureLog.admit() >= 0) {
                     LOG.warn("a snapshot was not kept: sinks had not delivered the output it covers within {} s "
@@ -241,13 +296,54 @@ final class SnapshotCoordinator implements AutoCloseable {
             }
             metrics.set("snapshot.last.id", written.id());
             retryWrite = false;
+            commit(written.id());
         } catch (java.io.IOException | RuntimeException e) {
             retryWrite = true;
+            carryOver();
             metrics.add("snapshot.failures", 1);
             if (failureLog.admit() >= 0) {
                 LOG.warn("writing a snapshot to {} failed ({}); processing goes on and the next snapshot "
                         + "tries again with these changes included", store.directory(), e.toString());
             }
+        }
+    }
+
+    private void commitUnchanged(long sinkMark) {
+        if (!awaitSinks(sinkMark)) {
+            carryOver();
+            return;
+        }
+        commit(committedId);
+    }
+
+    /** The snapshot is durable: commits its epoch's output; a commit that fails for good stops the process. */
+    private void commit(long snapshotId) {
+        if (transactional == null) {
+            return;
+        }
+        try {
+            transactional.commit(snapshotId);
+            committedId = snapshotId;
+        } catch (Exception e) {
+            failedForGood = true; // writing more snapshots could prune the last committed one
+            metrics.add("snapshot.commit.failures", 1);
+            onFatal.accept("exactly-once output: committing the output of snapshot " + snapshotId + " failed: "
+                    + e.getMessage() + ". That output can never be committed by this process, so it stops; start it again "
+                    + "with the same arguments and it resumes from snapshot " + committedId + " and produces the output again.");
+        }
+    }
+
+    private void carryOver() {
+        if (transactional != null) {
+            transactional.carryOver();
+        }
+    }
+
+    private void awaitLastWrite() throws InterruptedException {
+        try {
+            lastWrite.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            // the write task reports its own failures
         }
     }
 

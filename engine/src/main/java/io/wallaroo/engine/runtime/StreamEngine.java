@@ -51,6 +51,7 @@ public final class StreamEngine implements AutoCloseable {
     private SnapshotCoordinator snapshots;
     private String restoreSummary = "resilience off";
     private volatile CompletableFuture<Void> lanesStarted = new CompletableFuture<>();
+    private io.wallaroo.engine.connector.TransactionalOutput transactional; // exactly-once sinks, when any
 
     public StreamEngine(Application application, LaneExecutorFactory executors, ConnectorFactory connectors,
                         EngineSettings settings) {
@@ -89,9 +90,17 @@ public final class StreamEngine implements AutoCloseable {
         SnapshotStore.Restored restored = null;
         String fingerprint = Fingerprint.of(application);
         if (snapshotStore != null) {
-            restored = snapshotStore.recover(fingerprint).orElse(null);
+            long newestCommitted = Long.MAX_VALUE;
+            transactional = connectors.transactionalOutput(application, snapshotInterval).orElse(null);
+            if (transactional != null) {
+                newestCommitted = transactional.lastCommittedSnapshot().orElse(Long.MAX_VALUE);
+            }
+            restored = snapshotStore.recover(fingerprint, newestCommitted).orElse(null);
             for (String skipped : restored == null ? List.<String>of() : restored.skipped()) {
                 LOG.warn("skipped a damaged snapshot: {}; restoring the previous one", skipped);
+            }
+            for (String uncommitted : restored == null ? List.<String>of() : restored.uncommitted()) {
+                LOG.warn("set aside snapshot {}; restoring the last committed one, its epoch's input is read again", uncommitted);
             }
             restoreSummary = summary(restored);
         }
@@ -102,6 +111,11 @@ public final class StreamEngine implements AutoCloseable {
             snapshots = new SnapshotCoordinator(snapshotStore, fingerprint, snapshotInterval, lanes, gate, metrics,
                     restored == null ? Map.of() : restored.positions());
             lanes.forEach(lane -> lane.trackSinkOutput(snapshots.sinkLedger()));
+            if (transactional != null) {
+                long from = restored == null ? 0 : restored.id();
+                transactional.begin(from);
+                snapshots.commitOutputWith(transactional, from);
+            }
         }
         List<SinkSpec> sinkSpecs = application.allSinks();
         for (int id = 0; id < sinkSpecs.size(); id++) {
@@ -265,6 +279,9 @@ public final class StreamEngine implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             sinks.forEach(Sink::close);
+            if (transactional != null) {
+                transactional.close();
+            }
         }
     }
 

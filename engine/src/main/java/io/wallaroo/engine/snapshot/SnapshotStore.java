@@ -57,7 +57,7 @@ public final class SnapshotStore {
 
     /** A recovered snapshot with every entity merged, and what was skipped to get it. */
     public record Restored(long id, long createdMillis, Map<String, Map<String, Long>> positions,
-                           List<EntityBytes> entities, List<String> skipped) {}
+                           List<EntityBytes> entities, List<String> skipped, List<String> uncommitted) {}
 
     /** What one write did. */
     public record Written(long id, boolean base, int entities, long bytes) {}
@@ -95,11 +95,29 @@ public final class SnapshotStore {
      * @throws SnapshotMismatchException when that snapshot was written for another topology
      */
     public Optional<Restored> recover(String fingerprint) throws IOException, SnapshotMismatchException {
+        return recover(fingerprint, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #recover(String)}, but no snapshot newer than {@code newestCommitted} is used: with
+     * exactly-once output, a snapshot whose output transaction never committed (a crash between
+     * the file and the commit) must not be restored, or that epoch's output would be missing. Such
+     * files are renamed to {@code *.uncommitted} (deleted after the next write) and listed in
+     * {@link Restored#uncommitted()}; ids keep counting past them, so no name is reused.
+     */
+    public Optional<Restored> recover(String fingerprint, long newestCommitted) throws IOException, SnapshotMismatchException {
         TreeMap<Long, Path> files = list();
         for (Path tmp : listMatching("*.tmp")) {
             Files.deleteIfExists(tmp); // an interrupted write, never renamed: not a snapshot
         }
         nextId = files.isEmpty() ? 1 : files.lastKey() + 1;
+        List<String> uncommitted = new ArrayList<>();
+        for (Long id : List.copyOf(files.tailMap(newestCommitted, false).keySet())) {
+            Path f = files.remove(id);
+            uncommitted.add(f.getFileName() + " (its output transaction did not commit; the last committed snapshot is "
+                    + newestCommitted + ")");
+            Files.move(f, f.resolveSibling(f.getFileName() + ".uncommitted"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
         Map<Long, Snapshot> read = new HashMap<>();
         Map<Long, String> bad = new HashMap<>();
         List<String> skipped = new ArrayList<>();
@@ -138,10 +156,13 @@ public final class SnapshotStore {
             deltas = chain.size() - 1;
             deltaBytes = chainBytes;
             return Optional.of(new Restored(newest.id(), newest.createdMillis(), newest.positions(),
-                    List.copyOf(merged.values()), List.copyOf(skipped)));
+                    List.copyOf(merged.values()), List.copyOf(skipped), List.copyOf(uncommitted)));
         }
         if (!skipped.isEmpty()) {
             LOG.warn("no intact snapshot in {}: {}", dir, skipped);
+        }
+        if (!uncommitted.isEmpty()) {
+            LOG.warn("no committed snapshot in {}; set aside: {}", dir, uncommitted);
         }
         return Optional.empty();
     }
@@ -275,6 +296,9 @@ public final class SnapshotStore {
         }
         for (Path corrupt : listMatching("*.corrupt")) {
             Files.deleteIfExists(corrupt); // named in the recovery log; gone once a newer snapshot is safe
+        }
+        for (Path uncommitted : listMatching("*.uncommitted")) {
+            Files.deleteIfExists(uncommitted);
         }
     }
 

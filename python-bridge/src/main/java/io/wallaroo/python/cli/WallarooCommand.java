@@ -100,6 +100,12 @@ public final class WallarooCommand implements Callable<Integer> {
             description = "With --resilience-dir: milliseconds between snapshots (default: ${DEFAULT-VALUE}).")
     long snapshotIntervalMillis;
 
+    @Option(names = "--kafka-sink-delivery", paramLabel = "MODE", defaultValue = "at-least-once",
+            description = "at-least-once (default) or exactly-once: with --resilience-dir, Kafka sinks write in "
+                    + "transactions committed with each snapshot; consumers read with isolation.level=read_committed. "
+                    + "See docs/resilience.md.")
+    String kafkaSinkDelivery;
+
     @CommandLine.Unmatched
     List<String> unmatched = new ArrayList<>();
 
@@ -147,6 +153,16 @@ public final class WallarooCommand implements Callable<Integer> {
             System.err.println("--lanes must be at least 1");
             return 2;
         }
+        if (!kafkaSinkDelivery.equals("at-least-once") && !kafkaSinkDelivery.equals("exactly-once")) {
+            System.err.println("error: --kafka-sink-delivery must be at-least-once or exactly-once, not '" + kafkaSinkDelivery + "'");
+            return 2;
+        }
+        boolean exactlyOnce = kafkaSinkDelivery.equals("exactly-once");
+        if (exactlyOnce && resilienceDir == null) {
+            System.err.println("error: --kafka-sink-delivery exactly-once needs --resilience-dir DIR: each snapshot commits "
+                    + "the Kafka transaction holding its output; add --resilience-dir or use at-least-once");
+            return 2;
+        }
         LoadedApplication app;
         try {
             app = LoadedApplication.load(python.newContext(), module, rawArgs);
@@ -167,7 +183,8 @@ public final class WallarooCommand implements Callable<Integer> {
         }
         StreamEngine engine = new StreamEngine(app.model(),
                 new PythonLaneExecutorFactory(python, app, module, rawArgs),
-                new Connectors(KafkaOptions.defaults().withStartupTimeout(Duration.ofSeconds(kafkaStartupSeconds))), settings);
+                new Connectors(KafkaOptions.defaults().withStartupTimeout(Duration.ofSeconds(kafkaStartupSeconds))
+                        .withExactlyOnce(exactlyOnce)), settings);
         monitoring.attach(engine, WallarooVersion.get(), python::compiling);
         if (resilienceDir != null) {
             if (snapshotIntervalMillis < 1) {

@@ -44,6 +44,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * than that is a per-message error: it is logged, counted in the metric
  * {@code sink.<id>.too_large}, and dropped; the sink and the rest of its chunk go on. Other
  * errors the broker will not retry are treated the same way under {@code sink.<id>.rejected}.
+ *
+ * <p><b>Exactly once</b> (with a {@link KafkaTransactions}): records go through the application's
+ * transactional producer instead of one of the sink's own, into the open snapshot epoch's
+ * transaction. A record too large for {@code max.request.size} is dropped before it is sent (a
+ * refused record would doom the whole transaction); any other refusal fails the transaction.
  */
 public final class KafkaSink implements Sink {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSink.class);
@@ -59,6 +64,7 @@ public final class KafkaSink implements Sink {
     private ScheduledExecutorService retries;
     private KafkaProducer<byte[], byte[]> producer;
     private volatile boolean closed;
+    private KafkaTransactions transactions; // null: at least once, through the sink's own producer
 
     /**
      * @param bufferLimit bytes of records in flight (sent, not acknowledged) before write blocks
@@ -96,8 +102,17 @@ public final class KafkaSink implements Sink {
         }
     }
 
+    /** Writes through {@code output}'s transactions (exactly once); call before {@link #start}. */
+    public KafkaSink transactional(KafkaTransactions output) {
+        this.transactions = output;
+        return this;
+    }
+
     @Override
     public void start() {
+        if (transactions != null) {
+            return; // the transactional producer is up already: the engine asked it what was committed
+        }
         KafkaLogLevel.apply(spec.logLevel());
         KafkaBrokers.awaitReachable(spec.brokers(), options.startupTimeout(), "Kafka sink (topic '" + spec.topic() + "')");
         producer = new KafkaProducer<>(producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
@@ -141,12 +156,47 @@ public final class KafkaSink implements Sink {
     }
 
     private void send(Outgoing record) {
+        if (transactions != null) {
+            sendInTransaction(record);
+            return;
+        }
         try {
             producer.send(new ProducerRecord<>(spec.topic(), record.key(), record.value()),
                     (metadata, error) -> acknowledged(record, error));
         } catch (RuntimeException e) {
             // send reports most failures through the callback; what it throws is treated the same way
             acknowledged(record, e);
+        }
+    }
+
+    private void sendInTransaction(Outgoing record) {
+        int maxRequest = spec.maxMessageSize() > 0 ? spec.maxMessageSize() : 1024 * 1024;
+        if (record.size() + 128 > maxRequest) { // 128: a generous bound on the record's own headers
+            metrics.add("sink." + sinkId + ".too_large", 1);
+            logDropped(record, "it is larger than max_message_size " + spec.maxMessageSize() + " bytes");
+            done(record);
+            return;
+        }
+        try {
+            transactions.send(new ProducerRecord<>(spec.topic(), record.key(), record.value()),
+                    (metadata, error) -> acknowledgedInTransaction(record, error));
+        } catch (RuntimeException e) {
+            acknowledgedInTransaction(record, e);
+        }
+    }
+
+    private void acknowledgedInTransaction(Outgoing record, Exception error) {
+        if (error == null) {
+            done(record);
+        } else if (closed) {
+            budget.release(record.size());
+        } else {
+            // The transaction cannot commit now; the engine stops at the commit and the epoch replays.
+            // Releasing the record lets the snapshot reach that commit instead of waiting for it.
+            transactions.failed(error);
+            metrics.add("sink." + sinkId + ".rejected", 1);
+            logDropped(record, KafkaTransactions.explain(error));
+            done(record);
         }
     }
 
@@ -195,7 +245,7 @@ public final class KafkaSink implements Sink {
 
     @Override
     public boolean drain(long millis) throws InterruptedException {
-        if (producer == null) {
+        if (producer == null && transactions == null) {
             return true;
         }
         return budget.awaitEmpty(millis);
