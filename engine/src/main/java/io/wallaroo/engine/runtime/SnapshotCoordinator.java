@@ -52,6 +52,13 @@ final class SnapshotCoordinator implements AutoCloseable {
     /** How long a snapshot waits for sinks to deliver the output it covers before it is dropped. */
     private static final long SINK_LIMIT_MILLIS = 30_000;
 
+    /**
+     * Fault injection for the end-to-end tests: with {@code -Dwallaroo.test.haltBeforeCommit=N} the
+     * process halts right after its Nth snapshot file is durable and before that snapshot's output
+     * is committed, the one crash window a random SIGKILL hardly ever hits.
+     */
+    private static final long HALT_BEFORE_COMMIT = Long.getLong("wallaroo.test.haltBeforeCommit", 0);
+
     private final SnapshotStore store;
     private final String fingerprint;
     private final Duration interval;
@@ -296,6 +303,10 @@ final class SnapshotCoordinator implements AutoCloseable {
             }
             metrics.set("snapshot.last.id", written.id());
             retryWrite = false;
+            if (transactional != null && HALT_BEFORE_COMMIT > 0 && metrics.get("snapshot.written") == HALT_BEFORE_COMMIT) {
+                LOG.error("halting before committing snapshot {} (-Dwallaroo.test.haltBeforeCommit)", written.id());
+                Runtime.getRuntime().halt(137);
+            }
             commit(written.id());
         } catch (java.io.IOException | RuntimeException e) {
             retryWrite = true;

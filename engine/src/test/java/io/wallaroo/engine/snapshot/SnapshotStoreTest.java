@@ -94,6 +94,52 @@ class SnapshotStoreTest {
         assertEquals(Map.of("a", "1"), asMap(r1.entities()));
     }
 
+    /**
+     * Exactly-once output: a snapshot newer than the last committed one (a crash between its file
+     * and its commit) is set aside; the store goes on from the committed one, the next file's
+     * parent is the committed one and the set-aside entities never come back. Also when the
+     * uncommitted file began a new chain (a compaction).
+     */
+    @Test
+    void aSnapshotNewerThanTheLastCommittedOneIsSetAsideAndTheChainGoesOnFromTheCommittedOne(@TempDir Path dir) throws Exception {
+        SnapshotStore store = SnapshotStore.open(dir, 2);
+        store.write(FP, at(1), List.of(entity("a", "1"), entity("b", "1"))); // 1: base
+        store.write(FP, at(2), List.of(entity("a", "2")));                   // 2: delta
+        store.write(FP, at(3), List.of(entity("b", "3")));                   // 3: delta, not committed
+
+        SnapshotStore again = SnapshotStore.open(dir, 2);
+        SnapshotStore.Restored r = again.recover(FP, 2).orElseThrow();
+        assertEquals(2, r.id());
+        assertEquals(Map.of("a", "2", "b", "1"), asMap(r.entities()));
+        assertEquals(2L, r.positions().get("p").get("0"));
+        assertEquals(1, r.uncommitted().size());
+        assertTrue(r.uncommitted().get(0).contains("snapshot-0000000000000000003.wsnap"), r.uncommitted().get(0));
+        assertTrue(r.skipped().isEmpty());
+        assertTrue(Files.exists(dir.resolve("snapshot-0000000000000000003.wsnap.uncommitted")));
+
+        SnapshotStore.Written w = again.write(FP, at(4), List.of(entity("c", "4")));
+        assertEquals(4, w.id(), "ids go on past the set-aside one");
+        assertFalse(Files.exists(dir.resolve("snapshot-0000000000000000003.wsnap.uncommitted")), "deleted after the next write");
+        SnapshotStore.Restored r4 = SnapshotStore.open(dir, 2).recover(FP, 4).orElseThrow();
+        assertEquals(4, r4.id());
+        assertEquals(Map.of("a", "2", "b", "1", "c", "4"), asMap(r4.entities()), "b=3 of the set-aside snapshot is gone");
+
+        // The uncommitted snapshot is a compaction (a new base): the previous chain is still there.
+        SnapshotStore s3 = SnapshotStore.open(dir, 2);
+        s3.recover(FP, 4);
+        s3.write(FP, at(5), List.of(entity("a", "5")));  // 5: base (chain 1,2,4 had 2 deltas), not committed
+        SnapshotStore.Restored back = SnapshotStore.open(dir, 2).recover(FP, 4).orElseThrow();
+        assertEquals(4, back.id());
+        assertEquals(Map.of("a", "2", "b", "1", "c", "4"), asMap(back.entities()));
+        SnapshotStore s4 = SnapshotStore.open(dir, 2);
+        s4.recover(FP, 4);
+        s4.write(FP, at(6), List.of(entity("d", "6")));
+        assertEquals(Map.of("a", "2", "b", "1", "c", "4", "d", "6"), asMap(SnapshotStore.open(dir, 2).recover(FP, 6).orElseThrow().entities()));
+
+        // Nothing committed at or below the bound: a fresh start, the newer files set aside.
+        assertTrue(SnapshotStore.open(dir, 2).recover(FP, 0).isEmpty());
+    }
+
     @Test
     void anotherTopologyIsRefusedNamingTheDifference(@TempDir Path dir) throws Exception {
         SnapshotStore.open(dir, 4).write(FP, at(1), List.of(entity("a", "1")));

@@ -126,6 +126,16 @@ public final class WallarooCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         StartupTrace.mark("launcher main");
         reportIgnoredFlags();
+        if (!kafkaSinkDelivery.equals("at-least-once") && !kafkaSinkDelivery.equals("exactly-once")) {
+            System.err.println("error: --kafka-sink-delivery must be at-least-once or exactly-once, not '" + kafkaSinkDelivery + "'");
+            return 2;
+        }
+        boolean exactlyOnce = kafkaSinkDelivery.equals("exactly-once");
+        if (exactlyOnce && resilienceDir == null) {
+            System.err.println("error: --kafka-sink-delivery exactly-once needs --resilience-dir DIR: each snapshot commits "
+                    + "the Kafka transaction holding its output; add --resilience-dir or use at-least-once");
+            return 2;
+        }
         Monitoring monitoring;
         try {
             monitoring = Monitoring.open(monitor, statusInterval);
@@ -151,16 +161,6 @@ public final class WallarooCommand implements Callable<Integer> {
         int laneCount = lanes != null ? lanes : DefaultLanes.forThisMachine();
         if (laneCount < 1) {
             System.err.println("--lanes must be at least 1");
-            return 2;
-        }
-        if (!kafkaSinkDelivery.equals("at-least-once") && !kafkaSinkDelivery.equals("exactly-once")) {
-            System.err.println("error: --kafka-sink-delivery must be at-least-once or exactly-once, not '" + kafkaSinkDelivery + "'");
-            return 2;
-        }
-        boolean exactlyOnce = kafkaSinkDelivery.equals("exactly-once");
-        if (exactlyOnce && resilienceDir == null) {
-            System.err.println("error: --kafka-sink-delivery exactly-once needs --resilience-dir DIR: each snapshot commits "
-                    + "the Kafka transaction holding its output; add --resilience-dir or use at-least-once");
             return 2;
         }
         LoadedApplication app;
