@@ -147,13 +147,18 @@ class ResilienceIT {
     }
 
     private EngineProcess start(String in, String out, Path dir, int lanes, String... extra) throws Exception {
+        return start(Map.of(), in, out, dir, lanes, extra);
+    }
+
+    private EngineProcess start(Map<String, String> env, String in, String out, Path dir, int lanes, String... extra)
+            throws Exception {
         List<String> args = new ArrayList<>(List.of("--application-module", "resilient_counts", "--ponythreads",
                 Integer.toString(lanes), "--resilience-dir", dir.toString(), "--snapshot-interval", "200",
                 "--kafka_source_topic", in, "--kafka_source_brokers", kafka.bootstrapServers(),
                 "--kafka_sink_topic", out, "--kafka_sink_brokers", kafka.bootstrapServers(),
                 "--kafka_sink_max_produce_buffer_ms", "5"));
         args.addAll(List.of(extra));
-        return EngineProcess.start(tmp, args);
+        return EngineProcess.start(tmp, args, env);
     }
 
     private static long snapshotFiles(Path dir) throws Exception {
@@ -272,6 +277,133 @@ class ResilienceIT {
             assertTrue(text.contains("holds snapshots of a different application or topology"), text);
             assertTrue(text.contains("this run has:  pipeline count: source kafka topic counts-in; steps [same, count on state tallies]"), text);
             assertTrue(text.contains("delete or rename"), text);
+        }
+    }
+
+    /**
+     * Every record of {@code topic} as a consumer with {@code isolation} sees it: per key, the
+     * counts in the order they were written. Reads until the highest count of every key equals
+     * {@code expected} (then 2 s more, so anything after it shows) or 180 s pass.
+     */
+    private static Map<String, List<Integer>> countsAsSeen(String topic, String isolation, Map<String, Integer> expected) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        Map<String, List<Integer>> out = new TreeMap<>();
+        Map<String, Integer> highest = new TreeMap<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+            long settled = Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(deadline, settled)) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
+                    String[] f = r.value().split(",");
+                    int count = Integer.parseInt(f[1]);
+                    out.computeIfAbsent(f[0], k -> new ArrayList<>()).add(count);
+                    highest.merge(f[0], count, Math::max);
+                }
+                if (settled == Long.MAX_VALUE && highest.equals(expected)) {
+                    settled = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The snapshot id the engine's last transaction committed (its commit record), -1 before any. */
+    private static long committedSnapshot(String sinkTopic) throws Exception {
+        return kafka.committedOffsets("wallaroo.resilient-counts.kafka-sinks.commits")
+                .getOrDefault(new TopicPartition(sinkTopic, 0), -1L);
+    }
+
+    @Test
+    void exactlyOnceWithoutAResilienceDirectoryIsRefusedNamingTheFix() throws Exception {
+        try (EngineProcess engine = EngineProcess.start(tmp, List.of("--application-module", "nothing_needed",
+                "--kafka-sink-delivery", "exactly-once"))) {
+            assertEquals(2, engine.awaitExit(Duration.ofSeconds(60)), engine.outputText());
+            assertTrue(engine.outputText().contains("--kafka-sink-delivery exactly-once needs --resilience-dir DIR"),
+                    engine.outputText());
+        }
+    }
+
+    /**
+     * --kafka-sink-delivery exactly-once: the same application, killed with SIGKILL at 5 random
+     * moments and once right between a snapshot's file and its commit (the fault-injection hook),
+     * restarted each time. A read_committed consumer then sees, for every key, the counts 1, 2, ...
+     * up to its number of inputs, each exactly once and in order; the log itself holds the
+     * aborted output of the crashed epochs, which a read_uncommitted consumer does see.
+     */
+    @Test
+    void exactlyOnceOutputEveryCountAppearsOnceToAReadCommittedConsumer() throws Exception {
+        Files.writeString(tmp.resolve("resilient_counts.py"), APP);
+        String in = "eos-in";
+        String out = "eos-out";
+        kafka.createTopic(in, PARTITIONS);
+        kafka.createTopic(out, 3);
+        Path dir = tmp.resolve("eos-resilience");
+        long seed = Long.getLong("resilience.seed", System.nanoTime());
+        Random random = new Random(seed);
+        int chunk = 1000;
+        int sent = 0;
+        String[] eos = {"--kafka-sink-delivery", "exactly-once"};
+        int rounds = 6;
+        int haltRound = 1 + random.nextInt(rounds - 2); // a later round checks what it set aside
+        List<Integer> restored = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            boolean halt = round == haltRound;
+            // The 2nd snapshot file of that process: the 1st is written at once, the 2nd holds this round's input.
+            Map<String, String> env = halt ? Map.of("WALLAROO_JAVA_OPTS", "-Dwallaroo.test.haltBeforeCommit=2") : Map.of();
+            try (EngineProcess engine = start(env, in, out, dir, 2, eos)) {
+                engine.awaitReady();
+                engine.awaitLine(round == 0 ? "resilience: started fresh" : "resilience: restored snapshot", Duration.ofSeconds(5));
+                restored.add(restoredEntities(engine));
+                if (round == haltRound + 1) {
+                    assertTrue(engine.outputText().contains("set aside snapshot"), "the snapshot written before the "
+                            + "halt was not committed, so the previous one is restored:\n" + engine.outputText());
+                }
+                long before = outputRecords(out);
+                try (PacedProducer producer = new PacedProducer(kafka.bootstrapServers(), in, records(sent, sent + chunk), 500)) {
+                    sent += chunk;
+                    if (halt) {
+                        assertEquals(137, engine.awaitExit(Duration.ofSeconds(120)), engine.outputText());
+                        assertTrue(engine.outputText().contains("halting before committing snapshot"), engine.outputText());
+                    } else {
+                        // Once output flows, a snapshot committed after that (so every round moves the
+                        // state on, even on a slow machine), then a random moment later.
+                        awaitOutput(out, before + 100, engine);
+                        long marker = committedSnapshot(out);
+                        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                        while (committedSnapshot(out) <= marker) {
+                            assertTrue(System.nanoTime() < deadline && engine.process().isAlive(),
+                                    "no snapshot committed:\n" + engine.outputText());
+                            Thread.sleep(20);
+                        }
+                        Thread.sleep(random.nextInt(1500));
+                        engine.kill(); // SIGKILL at a random moment of this round's input
+                    }
+                    producer.await(120_000);
+                }
+            }
+        }
+        for (int round = 1; round < rounds; round++) {
+            assertTrue(restored.get(round) > 0, "round " + round + " restored state: " + restored + " (seed " + seed + ")");
+        }
+        try (EngineProcess engine = start(in, out, dir, 2, eos)) {
+            engine.awaitReady();
+            Map<String, Integer> expected = expected(sent);
+            Map<String, List<Integer>> seen = countsAsSeen(out, "read_committed", expected);
+            expected.forEach((key, n) -> assertEquals(IntStream.rangeClosed(1, n).boxed().toList(), seen.get(key),
+                    "key " + key + ": after 5 SIGKILLs and a crash before a commit (seed " + seed + ", halt in round "
+                            + haltRound + ") every count appears once, in order:\n" + engine.outputText()));
+            assertEquals(expected.keySet(), seen.keySet());
+            int committed = seen.values().stream().mapToInt(List::size).sum();
+            int all = countsAsSeen(out, "read_uncommitted", expected).values().stream().mapToInt(List::size).sum();
+            assertTrue(all > committed, "the crashes left aborted output in the log (" + all + " records, "
+                    + committed + " committed): what a read_committed consumer is spared");
         }
     }
 
