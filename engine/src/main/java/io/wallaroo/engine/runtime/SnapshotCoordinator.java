@@ -338,6 +338,11 @@ final class SnapshotCoordinator implements AutoCloseable {
         } catch (Exception e) {
             failedForGood = true; // writing more snapshots could prune the last committed one
             metrics.add("snapshot.commit.failures", 1);
+            if (closed) { // stopping, and the producer closed under the last commit: the next start replays it
+                LOG.warn("exactly-once output: the last commit (snapshot {}) did not finish before the stop ({}); the "
+                        + "next start resumes from snapshot {}", snapshotId, e.getMessage(), committedId);
+                return;
+            }
             onFatal.accept("exactly-once output: committing the output of snapshot " + snapshotId + " failed: "
                     + e.getMessage() + ". That output can never be committed by this process, so it stops; start it again "
                     + "with the same arguments and it resumes from snapshot " + committedId + " and produces the output again.");
