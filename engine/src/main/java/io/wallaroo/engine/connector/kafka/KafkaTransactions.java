@@ -285,7 +285,16 @@ public final class KafkaTransactions implements TransactionalOutput {
     }
 
     /** The cause of a transaction failure and what to do about it. */
-    static String explain(Exception e) {
+    static String explain(Exception error) {
+        Exception e = error;
+        for (Throwable t = error; t != null; t = t.getCause()) { // "in an error state" wraps the real cause
+            if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException
+                    || t instanceof InvalidTxnTimeoutException || t instanceof UnsupportedVersionException
+                    || t instanceof AuthorizationException || t instanceof TimeoutException) {
+                e = (Exception) t;
+                break;
+            }
+        }
         String fix;
         if (e instanceof ProducerFencedException || e instanceof InvalidProducerEpochException) {
             fix = "another engine process started with the same application name against these brokers and took over "
@@ -305,7 +314,7 @@ public final class KafkaTransactions implements TransactionalOutput {
         } else {
             fix = "see the broker's log";
         }
-        return e.getClass().getSimpleName() + ": " + e.getMessage() + " (" + fix + ")";
+        return error.getClass().getSimpleName() + ": " + error.getMessage() + " (" + fix + ")";
     }
 
     @Override

@@ -314,4 +314,95 @@ class KafkaConnectorsTest {
             assertEquals(n, ids.size(), "every input reflected in the output at least once (" + output.size() + " records)");
         }
     }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private static final class Acks {
+        final java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+
+        void send(KafkaTransactions tx, String topic, String value) {
+            tx.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, value.getBytes(StandardCharsets.UTF_8)),
+                    (metadata, error) -> {
+                        if (error == null) {
+                            ok.incrementAndGet();
+                        }
+                    });
+        }
+
+        void await(int n) throws InterruptedException {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (ok.get() < n && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(n, ok.get(), "acknowledged records");
+        }
+    }
+
+    private static List<String> readCommitted(String topic) {
+        java.util.Properties props = new java.util.Properties();
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<String> out = new ArrayList<>();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
+                new org.apache.kafka.common.serialization.StringDeserializer(), new org.apache.kafka.common.serialization.StringDeserializer())) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp)).get(tp); // with read_committed: the last stable offset
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (consumer.position(tp) < end && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(r.value()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The transaction protocol against the real broker: the output of an epoch and its commit
+     * record become visible together; a process that died before a commit leaves its epoch
+     * aborted, and its successor reads the last committed snapshot id. The fenced predecessor
+     * gets an error naming the cause.
+     */
+    @Test
+    void exactlyOnceEpochsCommitWithTheirSnapshotAndASuccessorSeesTheLastCommittedOne() throws Exception {
+        String out = newTopic("eos", 1);
+        SinkSpec.Kafka spec = kafkaSink(out, 0);
+        io.wallaroo.engine.runtime.Metrics metrics = new io.wallaroo.engine.runtime.Metrics();
+        KafkaTransactions first = new KafkaTransactions("eos test " + out, List.of(spec), Duration.ofMillis(200),
+                KafkaOptions.defaults(), metrics, 1 << 20);
+        KafkaTransactions second = new KafkaTransactions("eos test " + out, List.of(spec), Duration.ofMillis(200),
+                KafkaOptions.defaults(), new io.wallaroo.engine.runtime.Metrics(), 1 << 20);
+        try (first; second) {
+            assertTrue(first.lastCommittedSnapshot().isEmpty(), "nothing committed yet");
+            first.begin(0);
+            Acks acks = new Acks();
+            acks.send(first, out, "a1");
+            acks.send(first, out, "a2");
+            acks.await(2);
+            first.endEpoch();                 // cut 1: what follows belongs to epoch 2
+            acks.send(first, out, "b1");      // held until the commit
+            Thread.sleep(200);
+            assertEquals(2, acks.ok.get(), "a record of the next epoch waits for the commit");
+            assertEquals(List.of(), readCommitted(out), "nothing visible before the commit");
+            first.commit(1);
+            acks.await(3);
+            assertEquals(List.of("a1", "a2"), readCommitted(out));
+            assertEquals(1, metrics.get("kafka.transactions.committed"));
+            first.endEpoch();                 // cut 2; snapshot 2 written, then the process dies before the commit
+
+            assertEquals(java.util.OptionalLong.of(1), second.lastCommittedSnapshot(), "the successor fenced the first "
+                    + "and sees snapshot 1 as the last committed one");
+            second.begin(1);
+            acks.send(second, out, "b1");
+            second.endEpoch();
+            second.commit(3);
+            acks.await(4);
+            assertEquals(List.of("a1", "a2", "b1"), readCommitted(out), "epoch 2 of the first is aborted, not doubled");
+
+            Exception fenced = assertThrows(Exception.class, () -> first.commit(2));
+            assertTrue(fenced.getMessage().contains("another engine process started with the same application name"),
+                    fenced.getMessage());
+            assertTrue(metrics.get("kafka.transactions.failed") >= 1);
+        }
+    }
 }
