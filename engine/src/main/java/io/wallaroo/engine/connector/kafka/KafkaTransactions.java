@@ -144,12 +144,20 @@ public final class KafkaTransactions implements TransactionalOutput {
         producer = new KafkaProducer<>(producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
         try {
             producer.initTransactions();
-            producer.partitionsFor(commitPartition.topic()); // the commit record needs the topic to exist
         } catch (KafkaException e) {
             producer.close(Duration.ZERO);
             producer = null;
             throw new KafkaUnavailableException("exactly-once Kafka output: cannot start transactions as '" + transactionalId
                     + "' on " + bootstrap() + ": " + explain(e));
+        }
+        try {
+            producer.partitionsFor(commitPartition.topic()); // the commit record names partition 0 of this topic
+        } catch (KafkaException e) {
+            producer.close(Duration.ZERO);
+            producer = null;
+            throw new KafkaUnavailableException("exactly-once Kafka output: the sink topic '" + commitPartition.topic()
+                    + "' is not available on " + bootstrap() + " (" + e.getMessage() + "); create it (or let the broker "
+                    + "create topics on first use) before starting");
         }
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
