@@ -161,6 +161,17 @@ class ResilienceIT {
         return EngineProcess.start(tmp, args, env);
     }
 
+    /** The id of the newest snapshot file in {@code dir}, 0 when there is none. */
+    private static long newestSnapshot(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.matches("snapshot-\\d{19}\\.wsnap"))
+                    .mapToLong(n -> Long.parseLong(n.substring(9, 28))).max().orElse(0);
+        }
+    }
+
     private static long snapshotFiles(Path dir) throws Exception {
         try (Stream<Path> files = Files.list(dir)) {
             return files.count();
@@ -222,10 +233,19 @@ class ResilienceIT {
                 engine.awaitLine(round == 0 ? "resilience: started fresh" : "resilience: restored snapshot", Duration.ofSeconds(5));
                 restored.add(restoredEntities(engine));
                 long before = outputRecords(out);
+                long newestAtStart = newestSnapshot(dir);
                 // Input keeps arriving while the engine runs, and goes on arriving after the kill.
                 try (PacedProducer producer = new PacedProducer(kafka.bootstrapServers(), in, records(sent, sent + chunk), 500)) {
                     sent += chunk;
                     awaitOutput(out, before + 200 + random.nextInt(chunk - 400), engine);
+                    // On a slow machine the first cut that holds input can take longer than that: wait for
+                    // it (the process's first file is written at once, the second holds input), so every
+                    // round moves the state on and the next one has something to restore.
+                    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                    while (newestSnapshot(dir) < newestAtStart + 2) {
+                        assertTrue(System.nanoTime() < deadline && engine.process().isAlive(), "no snapshot:\n" + engine.outputText());
+                        Thread.sleep(20);
+                    }
                     engine.kill(); // SIGKILL at a random moment of this round's input
                     producer.await(120_000);
                 }
