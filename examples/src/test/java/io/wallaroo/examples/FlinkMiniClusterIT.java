@@ -1,6 +1,7 @@
 package io.wallaroo.examples;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -85,5 +86,61 @@ class FlinkMiniClusterIT {
                         "nothing beyond the six summaries");
             }
         }
+    }
+    /**
+     * Extension connectors on Flink, and a rescale 1 -> 2 from a savepoint: text_word_count with
+     * its file_source.py and print_sink.py scripts, unchanged. Two passes at parallelism 1, stop
+     * with a savepoint; restart at parallelism 2 from it: the source script is told (RESUME) the
+     * last sequence the savepoint holds and sends only the two passes after it; a third script
+     * resending everything is dropped by sequence. The sink script, reconnecting across the
+     * restart, sees every word's counts 1..total exactly once: state and sequences both exact.
+     */
+    @Test
+    void textDocumentsOverExtensionsRescaledFromOneToTwo(@TempDir Path work) throws Exception {
+        Path dir = TextDocumentsIT.DIR;
+        long linesPerPass = Files.readAllLines(dir.resolve(TextDocumentsIT.DATA)).stream().filter(l -> !l.isBlank()).count();
+        String text = "127.0.0.1:" + EngineProcess.freePort();
+        String counts = "127.0.0.1:" + EngineProcess.freePort();
+        Path resilience = work.resolve("resilience");
+        List<String> args = List.of("--application-module", "text_word_count", "--engine", "flink",
+                "--text-stream", text, "--word-count-stream", counts, "--resilience-dir", resilience.toString(),
+                "--checkpoint-interval", "1000");
+        try (PythonScript sink = PythonScript.start("python3", dir, "print_sink.py", List.of("--word-count-stream", counts))) {
+            try (EngineProcess first = EngineProcess.start(dir, with(args, "--parallelism", "1"))) {
+                first.awaitLine("wallaroo: ready", START);
+                try (PythonScript source = fileSource(dir, text, "2")) {
+                    assertEquals(0, source.awaitExit(Duration.ofSeconds(120)), source.errorText());
+                }
+                sink.awaitLines(2 * TextDocumentsIT.WORDS_PER_PASS, Duration.ofSeconds(120));
+                FlinkSessionClusterIT.stopWithSavepoint(first, resilience);
+            }
+            try (EngineProcess second = EngineProcess.start(dir, with(args, "--parallelism", "2", "--restore", "latest"))) {
+                second.awaitLine("wallaroo: ready", START);
+                assertTrue(second.outputText().contains("restoring from " + resilience.resolve("savepoints")),
+                        second.outputText());
+                try (PythonScript source = fileSource(dir, text, "4")) {
+                    assertEquals(0, source.awaitExit(Duration.ofSeconds(120)), source.errorText());
+                    assertTrue(source.errorText().contains("skipped " + 2 * linesPerPass + " the engine already had"),
+                            "RESUME carried the sequence restored from the savepoint: " + source.errorText());
+                }
+                try (PythonScript again = fileSource(dir, text, "4", "--from-start")) {
+                    assertEquals(0, again.awaitExit(Duration.ofSeconds(120)), again.errorText());
+                }
+                TextDocumentsIT.assertExactCounts(sink, 4, second);
+            }
+        }
+    }
+
+    private static PythonScript fileSource(Path dir, String text, String repeat, String... more) throws java.io.IOException {
+        List<String> args = new java.util.ArrayList<>(List.of("--text-stream", text, "--file", TextDocumentsIT.DATA,
+                "--repeat", repeat));
+        args.addAll(List.of(more));
+        return PythonScript.start("python3", dir, "file_source.py", args);
+    }
+
+    private static List<String> with(List<String> args, String... more) {
+        List<String> out = new java.util.ArrayList<>(args);
+        out.addAll(List.of(more));
+        return out;
     }
 }

@@ -166,7 +166,7 @@ class FlinkSessionClusterIT {
         }
     }
 
-    private static void stopWithSavepoint(EngineProcess engine, Path resilience) throws Exception {
+    static void stopWithSavepoint(EngineProcess engine, Path resilience) throws Exception {
         assertTrue(engine.process().isAlive(), "the launcher ended early:\n" + engine.outputText());
         engine.process().destroy(); // SIGTERM: the launcher stops the job with a savepoint
         if (!engine.process().waitFor(180, TimeUnit.SECONDS)) {
