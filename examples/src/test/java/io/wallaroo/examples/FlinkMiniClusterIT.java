@@ -106,20 +106,20 @@ class FlinkMiniClusterIT {
                 "--text-stream", text, "--word-count-stream", counts, "--resilience-dir", resilience.toString(),
                 "--checkpoint-interval", "1000");
         try (PythonScript sink = PythonScript.start("python3", dir, "print_sink.py", List.of("--word-count-stream", counts))) {
+            // The scripts connect as soon as the servers listen; no need to wait for every task's Python.
             try (EngineProcess first = EngineProcess.start(dir, with(args, "--parallelism", "1"))) {
-                first.awaitLine("wallaroo: ready", START);
                 try (PythonScript source = fileSource(dir, text, "2")) {
-                    assertEquals(0, source.awaitExit(Duration.ofSeconds(120)), source.errorText());
+                    assertEquals(0, source.awaitExit(START), source.errorText());
                 }
-                sink.awaitLines(2 * TextDocumentsIT.WORDS_PER_PASS, Duration.ofSeconds(120));
+                sink.awaitLines(2 * TextDocumentsIT.WORDS_PER_PASS, START);
+                System.out.println("[test] two passes counted at " + java.time.Instant.now());
                 FlinkSessionClusterIT.stopWithSavepoint(first, resilience);
+                System.out.println("[test] stopped with a savepoint at " + java.time.Instant.now());
             }
             try (EngineProcess second = EngineProcess.start(dir, with(args, "--parallelism", "2", "--restore", "latest"))) {
-                second.awaitLine("wallaroo: ready", START);
-                assertTrue(second.outputText().contains("restoring from " + resilience.resolve("savepoints")),
-                        second.outputText());
+                second.awaitLine("restoring from " + resilience.resolve("savepoints"), START);
                 try (PythonScript source = fileSource(dir, text, "4")) {
-                    assertEquals(0, source.awaitExit(Duration.ofSeconds(120)), source.errorText());
+                    assertEquals(0, source.awaitExit(START), source.errorText());
                     assertTrue(source.errorText().contains("skipped " + 2 * linesPerPass + " the engine already had"),
                             "RESUME carried the sequence restored from the savepoint: " + source.errorText());
                 }

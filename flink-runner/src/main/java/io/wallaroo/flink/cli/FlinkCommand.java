@@ -17,6 +17,8 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.client.program.StreamContextEnvironment;
+import org.apache.flink.client.program.StreamPlanEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -63,6 +65,11 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--job-jar", paramLabel = "JAR",
             description = "The job jar shipped to a session cluster (default: flink-runner/target/wallaroo-flink-job.jar).")
     Path jobJar;
+
+    @Option(names = "--app-dir", paramLabel = "DIR",
+            description = "Where the application's .py files are (default: the current directory); for submissions "
+                    + "whose main() does not run in the application's directory, such as a cluster's REST /jars/run.")
+    Path appDir;
 
     @Option(names = "--resilience-dir", paramLabel = "DIR",
             description = "Checkpoints go to DIR/checkpoints and the savepoint taken on stop to DIR/savepoints.")
@@ -130,6 +137,11 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
             new java.io.FileOutputStream(java.io.FileDescriptor.out), true, java.nio.charset.StandardCharsets.UTF_8);
 
     public static void main(String[] args) {
+        StreamExecutionEnvironment given = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (given instanceof StreamContextEnvironment || given instanceof StreamPlanEnvironment) {
+            submitFromClusterClient(args);
+            return;
+        }
         // Flink logs a great deal at INFO; keep what says something is wrong.
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.flink", System.getProperty(
                 "org.slf4j.simpleLogger.log.org.apache.flink", "warn"));
@@ -148,6 +160,50 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
         System.exit(cli.execute(args));
     }
 
+    /**
+     * main() called by a cluster's own client: {@code flink run JOBJAR ...} or the REST API's
+     * {@code /jars/:id/run} (where it runs inside the JobManager). The execution environment is
+     * the cluster's: submit the job and return, never exit the JVM (it may be the JobManager's).
+     */
+    private static void submitFromClusterClient(String[] args) {
+        // Such clients may silence System.out/err while main() runs (the REST API does): keep what
+        // this run says on standard error so a failure can carry it in its exception.
+        java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = System.err;
+        System.setErr(new java.io.PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                err.write(b);
+                said.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                err.write(b, off, len);
+                said.write(b, off, len);
+            }
+        }, true, java.nio.charset.StandardCharsets.UTF_8));
+        int rc;
+        try {
+            FlinkCommand command = new FlinkCommand();
+            command.rawArgs = List.of(args);
+            command.clusterClient = true;
+            CommandLine cli = new CommandLine(command).setUnmatchedArgumentsAllowed(true)
+                    .setUnmatchedOptionsArePositionalParams(false);
+            rc = cli.execute(args);
+        } finally {
+            System.setErr(err);
+        }
+        if (rc != 0) {
+            String text = said.toString(java.nio.charset.StandardCharsets.UTF_8).strip();
+            throw new IllegalStateException("wallaroo: the application was not submitted (exit code " + rc + "): "
+                    + (text.length() > 4000 ? "..." + text.substring(text.length() - 4000) : text));
+        }
+    }
+
+    /** True when main() runs under a cluster's client with its context environment. */
+    private boolean clusterClient;
+
     @Override
     public Integer call() throws Exception {
         reportMappedFlags();
@@ -158,7 +214,7 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
         }
         List<Path> pythonPath = new ArrayList<>();
         pythonPath.add(WallarooPackage.locate());
-        pythonPath.add(Path.of("").toAbsolutePath());
+        pythonPath.add((appDir != null ? appDir : Path.of("")).toAbsolutePath());
         String env = System.getenv("PYTHONPATH");
         if (env != null) {
             for (String entry : env.split(File.pathSeparator)) {
@@ -207,7 +263,12 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
         }
 
         StreamExecutionEnvironment flink;
-        if (jobManager != null) {
+        if (clusterClient) {
+            if (jobManager != null) {
+                System.out.println("wallaroo: --jobmanager " + jobManager + " ignored: the cluster's own client submits this job");
+            }
+            flink = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        } else if (jobManager != null) {
             HostPort jm = HostPort.parse(jobManager);
             Path jar = jobJar != null ? jobJar : JobJar.locate();
             String problem = ClusterCheck.problem(jm, n);
@@ -237,6 +298,11 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
         JobClient job;
         try {
             job = flink.executeAsync(jobName);
+            if (clusterClient) {
+                System.out.println("wallaroo: submitted application '" + app.model().name() + "' as Flink job "
+                        + job.getJobID() + " (parallelism " + n + ", " + bundle.bytes() / 1024 + " KiB of Python shipped)");
+                return 0;
+            }
         } catch (Exception e) {
             System.err.println("error: cannot submit the job to " + (jobManager != null ? "the Flink cluster at " + jobManager
                     : "the embedded Flink mini-cluster") + ": " + rootMessage(e));
