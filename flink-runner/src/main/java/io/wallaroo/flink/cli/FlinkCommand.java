@@ -8,6 +8,7 @@ import io.wallaroo.python.ApplicationLoadException;
 import io.wallaroo.python.LoadedApplication;
 import io.wallaroo.python.PythonEngine;
 import io.wallaroo.python.WallarooPackage;
+import io.wallaroo.python.cli.MachidaFlags;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -29,7 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -103,26 +103,11 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--at-least-once", description = "Kafka sinks without transactions (output is not held until a checkpoint).")
     boolean atLeastOnce;
 
-    @Option(names = {"--in", "-i"}, paramLabel = "HOST:PORT[,...]", description = "Input addresses (read by the application).")
-    String in;
-    @Option(names = {"--out", "-o"}, paramLabel = "HOST:PORT[,...]", description = "Output addresses (read by the application).")
-    String out;
-    @Option(names = "--worker-count", paramLabel = "N", description = "Machida's worker count: the default --parallelism.")
-    Integer workerCount;
+    /** Machida's address and cluster flags, declared once with the local launcher. */
+    @CommandLine.Mixin
+    MachidaFlags machida = new MachidaFlags();
     @Option(names = {"--lanes", "--ponythreads"}, paramLabel = "N", description = "Accepted; Flink's task slots replace lanes.")
     Integer lanes;
-    @Option(names = {"--name", "--worker-name", "-n"}, paramLabel = "NAME", description = "The Flink job's name (default: the application's).")
-    String workerName;
-    @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "Accepted; Flink's metrics replace it.")
-    String metrics;
-    @Option(names = "--control", paramLabel = "HOST:PORT", description = "Accepted; the JobManager replaces it.")
-    String control;
-    @Option(names = "--data", paramLabel = "HOST:PORT", description = "Accepted; Flink's network stack replaces it.")
-    String data;
-    @Option(names = "--external", paramLabel = "HOST:PORT", description = "Accepted; not used.")
-    String external;
-    @Option(names = "--cluster-initializer", description = "Accepted; the JobManager replaces it.")
-    boolean clusterInitializer;
 
     @CommandLine.Unmatched
     List<String> unmatched = new ArrayList<>();
@@ -207,7 +192,7 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
     @Override
     public Integer call() throws Exception {
         reportMappedFlags();
-        int n = parallelism != null ? parallelism : workerCount != null ? workerCount : 1;
+        int n = parallelism != null ? parallelism : machida.workerCount != null ? machida.workerCount : 1;
         if (n < 1) {
             System.err.println("error: --parallelism must be at least 1");
             return 2;
@@ -294,7 +279,7 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
         if (System.getenv("WALLAROO_FLINK_PLAN") != null) {
             System.out.println(flink.getExecutionPlan());
         }
-        String jobName = workerName != null ? workerName : app.model().name();
+        String jobName = machida.workerName != null ? machida.workerName : app.model().name();
         JobClient job;
         try {
             job = flink.executeAsync(jobName);
@@ -403,20 +388,10 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
     }
 
     private void reportMappedFlags() {
-        Set<String> ignored = new LinkedHashSet<>();
-        if (metrics != null) ignored.add("--metrics");
-        if (control != null) ignored.add("--control");
-        if (data != null) ignored.add("--data");
-        if (external != null) ignored.add("--external");
-        if (clusterInitializer) ignored.add("--cluster-initializer");
+        Set<String> ignored = machida.unused(true, unmatched);
         if (lanes != null) ignored.add("--ponythreads/--lanes (use --parallelism)");
-        for (String arg : unmatched) {
-            if (arg.startsWith("--pony")) {
-                ignored.add(arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg);
-            }
-        }
-        if (workerCount != null && parallelism == null) {
-            System.out.println("wallaroo: --worker-count " + workerCount + " becomes --parallelism " + workerCount);
+        if (machida.workerCount != null && parallelism == null) {
+            System.out.println("wallaroo: --worker-count " + machida.workerCount + " becomes --parallelism " + machida.workerCount);
         }
         if (!ignored.isEmpty()) {
             System.out.println("wallaroo: accepted but not used by the Flink runner: " + String.join(", ", ignored));
