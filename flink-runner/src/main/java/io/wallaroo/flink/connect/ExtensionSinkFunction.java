@@ -106,7 +106,7 @@ public final class ExtensionSinkFunction extends RichSinkFunction<Envelope> impl
     @Override
     public void close() throws Exception {
         if (sink != null) {
-            if (!sink.drain(5_000) && sink.bufferedBytes() > 0) {
+            if (!sink.drain(1_000) && sink.bufferedBytes() > 0) {
                 LOG.warn("{}: closing with {} bytes of output not acknowledged by a sink script (kept in the last"
                         + " checkpoint, sent again after a restore)", sink.describe(), sink.bufferedBytes());
             }
