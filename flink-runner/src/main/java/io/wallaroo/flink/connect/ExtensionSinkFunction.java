@@ -6,7 +6,7 @@ import io.wallaroo.engine.runtime.SinkChunk;
 import io.wallaroo.flink.job.Envelope;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -49,7 +49,7 @@ public final class ExtensionSinkFunction extends RichSinkFunction<Envelope> impl
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         checkpointed = context.getOperatorStateStore().getListState(
-                new ListStateDescriptor<>("wallaroo-extension-sink-unacknowledged", Types.PRIMITIVE_ARRAY(Types.BYTE)));
+                new ListStateDescriptor<>("wallaroo-extension-sink-unacknowledged", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         restored = new ArrayList<>();
         if (context.isRestored()) {
             checkpointed.get().forEach(restored::add);
