@@ -142,8 +142,12 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
         command.rawArgs = List.of(args);
         CommandLine cli = new CommandLine(command).setUnmatchedArgumentsAllowed(true)
                 .setUnmatchedOptionsArePositionalParams(false);
-        System.exit(cli.execute(args));
+        exitCode = cli.execute(args);
+        System.exit(exitCode);
     }
+
+    /** The status the stop hook ends the JVM with: 0 on a signal, else what the command returned. */
+    private static volatile int exitCode;
 
     /**
      * main() called by a cluster's own client: {@code flink run JOBJAR ...} or the REST API's
@@ -294,12 +298,14 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
             return 1;
         }
         Thread hook = new Thread(() -> {
-            stop(job);
+            if (stillRunning(job)) {
+                stop(job);
+            }
             // The job is gone; Flink's own shutdown hooks can wait on services of an embedded
             // cluster that is being torn down, so end here rather than hang.
             CONSOLE.flush();
             System.err.flush();
-            Runtime.getRuntime().halt(0);
+            Runtime.getRuntime().halt(exitCode);
         }, "wallaroo-flink-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         String notListening = Readiness.awaitTcpSources(app.model(), job, Duration.ofSeconds(180));
@@ -359,6 +365,15 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
         }
     }
 
+    /** False when the job already ended (or its cluster is gone): then there is nothing to stop. */
+    private static boolean stillRunning(JobClient job) {
+        try {
+            return !job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     /** A stop message: on standard output, and in the resilience dir's log of savepoints taken. */
     private void say(String line) {
         CONSOLE.println(line);
@@ -375,16 +390,22 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
     static String rootMessage(Throwable e) {
         Throwable t = e;
         String best = String.valueOf(e.getMessage());
+        String ours = null;
         while (t != null) {
             if (t.getMessage() != null && (t.getMessage().contains("application module") || t.getMessage().contains("slot"))) {
                 return t.getMessage();
             }
             if (t.getMessage() != null) {
                 best = t.getClass().getSimpleName() + ": " + t.getMessage();
+                // Our own messages name the cause and the fix; the JDK's or Netty's under them do not.
+                StackTraceElement[] where = t.getStackTrace();
+                if (where.length > 0 && where[0].getClassName().startsWith("io.wallaroo.")) {
+                    ours = t.getMessage();
+                }
             }
             t = t.getCause();
         }
-        return best;
+        return ours != null ? ours : best;
     }
 
     private void reportMappedFlags() {

@@ -59,7 +59,11 @@ public final class ExtensionSinkFunction extends RichSinkFunction<Envelope> impl
     @Override
     public void open(org.apache.flink.api.common.functions.OpenContext context) throws Exception {
         sink = new ExtensionSink(host, port, BUFFER_BYTES, sinkId);
-        sink.start();
+        try {
+            sink.start();
+        } catch (IllegalStateException e) {
+            throw BindFailure.of(getRuntimeContext(), e);
+        }
         LOG.info("{} listens for sink scripts{}", sink.describe(), restored.isEmpty() ? ""
                 : "; " + restored.size() + " chunk(s) of output restored unacknowledged go first");
         for (byte[] chunk : restored) {

@@ -83,7 +83,11 @@ public final class ExtensionSourceFunction extends RichSourceFunction<FrameChunk
         synchronized (ctx.getCheckpointLock()) {
             server.restore(new HashMap<>(emitted));
         }
-        server.start(inlets);
+        try {
+            server.start(inlets);
+        } catch (IllegalStateException e) {
+            throw BindFailure.of(getRuntimeContext(), e);
+        }
         LOG.info("source extension of pipeline '{}' listens for source scripts on {}:{}", pipelineName, host, server.boundPort());
         try {
             while (running) {

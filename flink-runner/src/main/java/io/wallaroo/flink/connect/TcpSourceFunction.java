@@ -34,7 +34,11 @@ public final class TcpSourceFunction extends RichSourceFunction<FrameChunk> {
     public void run(SourceContext<FrameChunk> ctx) throws Exception {
         InletQueue inlets = new InletQueue(1, maxFrameBytes, batchMessages);
         server = new TcpSource(host, port, Framing.of(headerLength, lengthFormat));
-        server.start(inlets);
+        try {
+            server.start(inlets);
+        } catch (IllegalStateException e) {
+            throw BindFailure.of(getRuntimeContext(), e);
+        }
         try {
             while (running) {
                 InletQueue.Item item = inlets.poll(100);
