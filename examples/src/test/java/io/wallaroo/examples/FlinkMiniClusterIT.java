@@ -1,6 +1,7 @@
 package io.wallaroo.examples;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -85,5 +86,60 @@ class FlinkMiniClusterIT {
                         "nothing beyond the six summaries");
             }
         }
+    }
+    /**
+     * Extension connectors on Flink, and a rescale 1 -> 2 from a savepoint: text_word_count with
+     * its file_source.py and print_sink.py scripts, unchanged. Two passes at parallelism 1 with no
+     * sink script connected, stop with a savepoint (it holds the unacknowledged output). Restart at
+     * parallelism 2 from it: the source script is told (RESUME) the last sequence the savepoint
+     * holds and sends only the two passes after it; a third script resending everything is dropped
+     * by sequence; the sink script, connecting only now, gets the saved output first and then the
+     * rest: every word's counts 1..total exactly once, so state, sequences and output are exact.
+     */
+    @Test
+    void textDocumentsOverExtensionsRescaledFromOneToTwo(@TempDir Path work) throws Exception {
+        Path dir = TextDocumentsIT.DIR;
+        long linesPerPass = Files.readAllLines(dir.resolve(TextDocumentsIT.DATA)).stream().filter(l -> !l.isBlank()).count();
+        String text = "127.0.0.1:" + EngineProcess.freePort();
+        String counts = "127.0.0.1:" + EngineProcess.freePort();
+        Path resilience = work.resolve("resilience");
+        List<String> args = List.of("--application-module", "text_word_count", "--engine", "flink",
+                "--text-stream", text, "--word-count-stream", counts, "--resilience-dir", resilience.toString(),
+                "--checkpoint-interval", "1000");
+        // The source script connects as soon as the server listens; no need to wait for "ready" first.
+        try (EngineProcess first = EngineProcess.start(dir, with(args, "--parallelism", "1"))) {
+            try (PythonScript source = fileSource(dir, text, "2")) {
+                assertEquals(0, source.awaitExit(START), source.errorText());
+            }
+            first.awaitLine("wallaroo: ready", START);
+            first.awaitLine("no sink script connected yet", START);
+            FlinkSessionClusterIT.stopWithSavepoint(first, resilience);
+        }
+        try (EngineProcess second = EngineProcess.start(dir, with(args, "--parallelism", "2", "--restore", "latest"));
+             PythonScript sink = PythonScript.start("python3", dir, "print_sink.py", List.of("--word-count-stream", counts))) {
+            second.awaitLine("restoring from " + resilience.resolve("savepoints"), START);
+            try (PythonScript source = fileSource(dir, text, "4")) {
+                assertEquals(0, source.awaitExit(START), source.errorText());
+                assertTrue(source.errorText().contains("skipped " + 2 * linesPerPass + " the engine already had"),
+                        "RESUME carried the sequence restored from the savepoint: " + source.errorText());
+            }
+            try (PythonScript again = fileSource(dir, text, "4", "--from-start")) {
+                assertEquals(0, again.awaitExit(Duration.ofSeconds(120)), again.errorText());
+            }
+            TextDocumentsIT.assertExactCounts(sink, 4, second);
+        }
+    }
+
+    private static PythonScript fileSource(Path dir, String text, String repeat, String... more) throws java.io.IOException {
+        List<String> args = new java.util.ArrayList<>(List.of("--text-stream", text, "--file", TextDocumentsIT.DATA,
+                "--repeat", repeat));
+        args.addAll(List.of(more));
+        return PythonScript.start("python3", dir, "file_source.py", args);
+    }
+
+    private static List<String> with(List<String> args, String... more) {
+        List<String> out = new java.util.ArrayList<>(args);
+        out.addAll(List.of(more));
+        return out;
     }
 }

@@ -82,21 +82,38 @@ class FlinkSessionClusterIT {
                 }
 
                 produce(producer, 300, 400);
-                try (EngineProcess second = EngineProcess.start(dir, withParallelism(args, 1, "--restore", "latest"))) {
+                EngineProcess second = EngineProcess.start(dir, withParallelism(args, 1, "--restore", "latest"));
+                try {
                     second.awaitLine("wallaroo: ready", Duration.ofSeconds(300));
                     assertTrue(second.outputText().contains("restoring from"), second.outputText());
                     awaitOutputs(consumer, outputs, sent, Duration.ofSeconds(300), second);
-                    // Outputs of one account come from two writers (one per pipeline), so offsets do not
-                    // order them; a zero deposit sent after everything else reads each final balance.
-                    for (int a = 0; a < ACCOUNTS; a++) {
-                        producer.send(new ProducerRecord<>("deposits", "acct-" + a, "acct-" + a + " 0 final" + a));
-                        sent++;
-                    }
-                    producer.flush();
-                    awaitOutputs(consumer, outputs, sent, Duration.ofSeconds(120), second);
-                    Thread.sleep(3000);
-                    drain(consumer, outputs);
+                    stopWithSavepoint(second, dir.resolve("resilience"));
+                } finally {
+                    second.close();
                 }
+
+                // The way a production cluster takes a job (what `flink run` and the web UI do): the
+                // job jar uploaded to the JobManager, its main() run there with the same arguments;
+                // from the parallelism-1 savepoint back to 2.
+                String ui = http("GET", rest, "/", null, null);
+                assertTrue(ui.contains("<title>Apache Flink Web Dashboard</title>"), "the web UI on the REST port:\n" + ui);
+                produce(producer, 400, 450);
+                String jobId = runJobJar(rest, withParallelism(args, 2, "--restore", "latest", "--app-dir", dir.toString()));
+                Path jmLog = cluster.resolve("log/jobmanager.log");
+                awaitOutputs(consumer, outputs, sent, Duration.ofSeconds(300), () -> Files.readString(jmLog));
+                // Outputs of one account come from two writers (one per pipeline), so offsets do not
+                // order them; a zero deposit sent after everything else reads each final balance.
+                for (int a = 0; a < ACCOUNTS; a++) {
+                    producer.send(new ProducerRecord<>("deposits", "acct-" + a, "acct-" + a + " 0 final" + a));
+                    sent++;
+                }
+                producer.flush();
+                awaitOutputs(consumer, outputs, sent, Duration.ofSeconds(120), () -> Files.readString(jmLog));
+                Thread.sleep(3000);
+                drain(consumer, outputs);
+                assertTrue(http("GET", rest, "/jobs/" + jobId, null, null).contains("\"parallelism\":2"),
+                        "the job submitted through /jars runs at parallelism 2");
+                http("PATCH", rest, "/jobs/" + jobId + "?mode=cancel", null, null);
                 check(outputs);
                 String taskManagerLogs = Files.readString(cluster.resolve("log/taskmanager-1.log"))
                         + Files.readString(cluster.resolve("log/taskmanager-2.log"));
@@ -148,13 +165,27 @@ class FlinkSessionClusterIT {
         assertEquals(expected, finalBalances, "the last balance of every account");
     }
 
+    /** What to show when outputs do not come: the launcher's output, or the JobManager's log. */
+    interface Context {
+        String text() throws IOException;
+    }
+
     private static void awaitOutputs(KafkaConsumer<String, String> consumer, List<ConsumerRecord<String, String>> outputs,
                                      int count, Duration timeout, EngineProcess engine) throws InterruptedException {
+        try {
+            awaitOutputs(consumer, outputs, count, timeout, engine::outputText);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void awaitOutputs(KafkaConsumer<String, String> consumer, List<ConsumerRecord<String, String>> outputs,
+                                     int count, Duration timeout, Context engine) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (outputs.size() < count) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("only " + outputs.size() + " of " + count + " outputs within " + timeout + ":\n"
-                        + engine.outputText());
+                        + engine.text());
             }
             drain(consumer, outputs);
         }
@@ -166,7 +197,7 @@ class FlinkSessionClusterIT {
         }
     }
 
-    private static void stopWithSavepoint(EngineProcess engine, Path resilience) throws Exception {
+    static void stopWithSavepoint(EngineProcess engine, Path resilience) throws Exception {
         assertTrue(engine.process().isAlive(), "the launcher ended early:\n" + engine.outputText());
         engine.process().destroy(); // SIGTERM: the launcher stops the job with a savepoint
         if (!engine.process().waitFor(180, TimeUnit.SECONDS)) {
@@ -197,6 +228,45 @@ class FlinkSessionClusterIT {
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p);
         consumer.subscribe(List.of("balances"));
         return consumer;
+    }
+
+    /** Uploads the job jar (POST /jars/upload, multipart) and runs its main class with {@code args}; the job's id. */
+    private static String runJobJar(int rest, List<String> args) throws IOException, InterruptedException {
+        Path jar = EngineProcess.root().resolve("flink-runner/target/wallaroo-flink-job.jar");
+        String boundary = "wallaroo" + System.nanoTime();
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\"wallaroo-flink-job.jar\"\r\n"
+                + "Content-Type: application/java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.write(head);
+        body.write(Files.readAllBytes(jar));
+        body.write(tail);
+        String uploaded = http("POST", rest, "/jars/upload", "multipart/form-data; boundary=" + boundary, body.toByteArray());
+        java.util.regex.Matcher file = java.util.regex.Pattern.compile("flink-web-upload/([^\"]+)\"").matcher(uploaded);
+        assertTrue(file.find(), "the upload was accepted: " + uploaded);
+        String list = args.stream().map(a -> "\"" + a.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+                .collect(java.util.stream.Collectors.joining(","));
+        // No entryClass: the job jar's manifest names the launcher, as `flink run` needs.
+        String ran = http("POST", rest, "/jars/" + file.group(1) + "/run", "application/json",
+                ("{\"programArgsList\":[" + list + "]}").getBytes(StandardCharsets.UTF_8));
+        java.util.regex.Matcher job = java.util.regex.Pattern.compile("\"jobid\":\"([0-9a-f]+)\"").matcher(ran);
+        assertTrue(job.find(), "/jars/:id/run submitted a job: " + ran);
+        return job.group(1);
+    }
+
+    private static String http(String method, int rest, String path, String contentType, byte[] body)
+            throws IOException, InterruptedException {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://localhost:" + rest + path)).timeout(Duration.ofSeconds(300));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        request.method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                : java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
+                .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertTrue(response.statusCode() / 100 == 2, method + " " + path + ": HTTP " + response.statusCode() + " " + response.body());
+        return response.body();
     }
 
     private void flinkLocal(Path clusterDir, String... args) throws IOException, InterruptedException {

@@ -8,6 +8,7 @@ import io.wallaroo.python.ApplicationLoadException;
 import io.wallaroo.python.LoadedApplication;
 import io.wallaroo.python.PythonEngine;
 import io.wallaroo.python.WallarooPackage;
+import io.wallaroo.python.cli.MachidaFlags;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -17,6 +18,8 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.client.program.StreamContextEnvironment;
+import org.apache.flink.client.program.StreamPlanEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,7 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -64,6 +66,11 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
             description = "The job jar shipped to a session cluster (default: flink-runner/target/wallaroo-flink-job.jar).")
     Path jobJar;
 
+    @Option(names = "--app-dir", paramLabel = "DIR",
+            description = "Where the application's .py files are (default: the current directory); for submissions "
+                    + "whose main() does not run in the application's directory, such as a cluster's REST /jars/run.")
+    Path appDir;
+
     @Option(names = "--resilience-dir", paramLabel = "DIR",
             description = "Checkpoints go to DIR/checkpoints and the savepoint taken on stop to DIR/savepoints.")
     Path resilienceDir;
@@ -96,26 +103,11 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--at-least-once", description = "Kafka sinks without transactions (output is not held until a checkpoint).")
     boolean atLeastOnce;
 
-    @Option(names = {"--in", "-i"}, paramLabel = "HOST:PORT[,...]", description = "Input addresses (read by the application).")
-    String in;
-    @Option(names = {"--out", "-o"}, paramLabel = "HOST:PORT[,...]", description = "Output addresses (read by the application).")
-    String out;
-    @Option(names = "--worker-count", paramLabel = "N", description = "Machida's worker count: the default --parallelism.")
-    Integer workerCount;
+    /** Machida's address and cluster flags, declared once with the local launcher. */
+    @CommandLine.Mixin
+    MachidaFlags machida = new MachidaFlags();
     @Option(names = {"--lanes", "--ponythreads"}, paramLabel = "N", description = "Accepted; Flink's task slots replace lanes.")
     Integer lanes;
-    @Option(names = {"--name", "--worker-name", "-n"}, paramLabel = "NAME", description = "The Flink job's name (default: the application's).")
-    String workerName;
-    @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "Accepted; Flink's metrics replace it.")
-    String metrics;
-    @Option(names = "--control", paramLabel = "HOST:PORT", description = "Accepted; the JobManager replaces it.")
-    String control;
-    @Option(names = "--data", paramLabel = "HOST:PORT", description = "Accepted; Flink's network stack replaces it.")
-    String data;
-    @Option(names = "--external", paramLabel = "HOST:PORT", description = "Accepted; not used.")
-    String external;
-    @Option(names = "--cluster-initializer", description = "Accepted; the JobManager replaces it.")
-    boolean clusterInitializer;
 
     @CommandLine.Unmatched
     List<String> unmatched = new ArrayList<>();
@@ -130,6 +122,11 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
             new java.io.FileOutputStream(java.io.FileDescriptor.out), true, java.nio.charset.StandardCharsets.UTF_8);
 
     public static void main(String[] args) {
+        StreamExecutionEnvironment given = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (given instanceof StreamContextEnvironment || given instanceof StreamPlanEnvironment) {
+            submitFromClusterClient(args);
+            return;
+        }
         // Flink logs a great deal at INFO; keep what says something is wrong.
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.flink", System.getProperty(
                 "org.slf4j.simpleLogger.log.org.apache.flink", "warn"));
@@ -145,20 +142,68 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
         command.rawArgs = List.of(args);
         CommandLine cli = new CommandLine(command).setUnmatchedArgumentsAllowed(true)
                 .setUnmatchedOptionsArePositionalParams(false);
-        System.exit(cli.execute(args));
+        exitCode = cli.execute(args);
+        System.exit(exitCode);
     }
+
+    /** The status the stop hook ends the JVM with: 0 on a signal, else what the command returned. */
+    private static volatile int exitCode;
+
+    /**
+     * main() called by a cluster's own client: {@code flink run JOBJAR ...} or the REST API's
+     * {@code /jars/:id/run} (where it runs inside the JobManager). The execution environment is
+     * the cluster's: submit the job and return, never exit the JVM (it may be the JobManager's).
+     */
+    private static void submitFromClusterClient(String[] args) {
+        // Such clients may silence System.out/err while main() runs (the REST API does): keep what
+        // this run says on standard error so a failure can carry it in its exception.
+        java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = System.err;
+        System.setErr(new java.io.PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                err.write(b);
+                said.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                err.write(b, off, len);
+                said.write(b, off, len);
+            }
+        }, true, java.nio.charset.StandardCharsets.UTF_8));
+        int rc;
+        try {
+            FlinkCommand command = new FlinkCommand();
+            command.rawArgs = List.of(args);
+            command.clusterClient = true;
+            CommandLine cli = new CommandLine(command).setUnmatchedArgumentsAllowed(true)
+                    .setUnmatchedOptionsArePositionalParams(false);
+            rc = cli.execute(args);
+        } finally {
+            System.setErr(err);
+        }
+        if (rc != 0) {
+            String text = said.toString(java.nio.charset.StandardCharsets.UTF_8).strip();
+            throw new IllegalStateException("wallaroo: the application was not submitted (exit code " + rc + "): "
+                    + (text.length() > 4000 ? "..." + text.substring(text.length() - 4000) : text));
+        }
+    }
+
+    /** True when main() runs under a cluster's client with its context environment. */
+    private boolean clusterClient;
 
     @Override
     public Integer call() throws Exception {
         reportMappedFlags();
-        int n = parallelism != null ? parallelism : workerCount != null ? workerCount : 1;
+        int n = parallelism != null ? parallelism : machida.workerCount != null ? machida.workerCount : 1;
         if (n < 1) {
             System.err.println("error: --parallelism must be at least 1");
             return 2;
         }
         List<Path> pythonPath = new ArrayList<>();
         pythonPath.add(WallarooPackage.locate());
-        pythonPath.add(Path.of("").toAbsolutePath());
+        pythonPath.add((appDir != null ? appDir : Path.of("")).toAbsolutePath());
         String env = System.getenv("PYTHONPATH");
         if (env != null) {
             for (String entry : env.split(File.pathSeparator)) {
@@ -207,7 +252,12 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
         }
 
         StreamExecutionEnvironment flink;
-        if (jobManager != null) {
+        if (clusterClient) {
+            if (jobManager != null) {
+                System.out.println("wallaroo: --jobmanager " + jobManager + " ignored: the cluster's own client submits this job");
+            }
+            flink = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        } else if (jobManager != null) {
             HostPort jm = HostPort.parse(jobManager);
             Path jar = jobJar != null ? jobJar : JobJar.locate();
             String problem = ClusterCheck.problem(jm, n);
@@ -233,22 +283,29 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
         if (System.getenv("WALLAROO_FLINK_PLAN") != null) {
             System.out.println(flink.getExecutionPlan());
         }
-        String jobName = workerName != null ? workerName : app.model().name();
+        String jobName = machida.workerName != null ? machida.workerName : app.model().name();
         JobClient job;
         try {
             job = flink.executeAsync(jobName);
+            if (clusterClient) {
+                System.out.println("wallaroo: submitted application '" + app.model().name() + "' as Flink job "
+                        + job.getJobID() + " (parallelism " + n + ", " + bundle.bytes() / 1024 + " KiB of Python shipped)");
+                return 0;
+            }
         } catch (Exception e) {
             System.err.println("error: cannot submit the job to " + (jobManager != null ? "the Flink cluster at " + jobManager
                     : "the embedded Flink mini-cluster") + ": " + rootMessage(e));
             return 1;
         }
         Thread hook = new Thread(() -> {
-            stop(job);
+            if (stillRunning(job)) {
+                stop(job);
+            }
             // The job is gone; Flink's own shutdown hooks can wait on services of an embedded
             // cluster that is being torn down, so end here rather than hang.
             CONSOLE.flush();
             System.err.flush();
-            Runtime.getRuntime().halt(0);
+            Runtime.getRuntime().halt(exitCode);
         }, "wallaroo-flink-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         String notListening = Readiness.awaitTcpSources(app.model(), job, Duration.ofSeconds(180));
@@ -308,6 +365,15 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
         }
     }
 
+    /** False when the job already ended (or its cluster is gone): then there is nothing to stop. */
+    private static boolean stillRunning(JobClient job) {
+        try {
+            return !job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     /** A stop message: on standard output, and in the resilience dir's log of savepoints taken. */
     private void say(String line) {
         CONSOLE.println(line);
@@ -324,33 +390,29 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
     static String rootMessage(Throwable e) {
         Throwable t = e;
         String best = String.valueOf(e.getMessage());
+        String ours = null;
         while (t != null) {
             if (t.getMessage() != null && (t.getMessage().contains("application module") || t.getMessage().contains("slot"))) {
                 return t.getMessage();
             }
             if (t.getMessage() != null) {
                 best = t.getClass().getSimpleName() + ": " + t.getMessage();
+                // Our own messages name the cause and the fix; the JDK's or Netty's under them do not.
+                StackTraceElement[] where = t.getStackTrace();
+                if (where.length > 0 && where[0].getClassName().startsWith("io.wallaroo.")) {
+                    ours = t.getMessage();
+                }
             }
             t = t.getCause();
         }
-        return best;
+        return ours != null ? ours : best;
     }
 
     private void reportMappedFlags() {
-        Set<String> ignored = new LinkedHashSet<>();
-        if (metrics != null) ignored.add("--metrics");
-        if (control != null) ignored.add("--control");
-        if (data != null) ignored.add("--data");
-        if (external != null) ignored.add("--external");
-        if (clusterInitializer) ignored.add("--cluster-initializer");
+        Set<String> ignored = machida.unused(true, unmatched);
         if (lanes != null) ignored.add("--ponythreads/--lanes (use --parallelism)");
-        for (String arg : unmatched) {
-            if (arg.startsWith("--pony")) {
-                ignored.add(arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg);
-            }
-        }
-        if (workerCount != null && parallelism == null) {
-            System.out.println("wallaroo: --worker-count " + workerCount + " becomes --parallelism " + workerCount);
+        if (machida.workerCount != null && parallelism == null) {
+            System.out.println("wallaroo: --worker-count " + machida.workerCount + " becomes --parallelism " + machida.workerCount);
         }
         if (!ignored.isEmpty()) {
             System.out.println("wallaroo: accepted but not used by the Flink runner: " + String.join(", ", ignored));

@@ -9,6 +9,8 @@ import io.wallaroo.engine.topology.SinkSpec;
 import io.wallaroo.engine.topology.SourceSpec;
 import io.wallaroo.engine.topology.StateDefinition;
 import io.wallaroo.engine.topology.Step;
+import io.wallaroo.flink.connect.ExtensionSinkFunction;
+import io.wallaroo.flink.connect.ExtensionSourceFunction;
 import io.wallaroo.flink.connect.KafkaConnectors;
 import io.wallaroo.flink.connect.TcpSinkFunction;
 import io.wallaroo.flink.connect.TcpSourceFunction;
@@ -141,9 +143,14 @@ public final class JobTranslator {
                 yield env.fromSource(KafkaConnectors.source(k, group), WatermarkStrategy.noWatermarks(),
                         "kafka source " + p.name()).setParallelism(n).uid("wallaroo-source-" + p.name());
             }
-            case SourceSpec.Extension ext -> throw new IllegalArgumentException("pipeline '" + p.name()
-                    + "': extension sources (wallaroo.experimental) do not run on Flink yet; use the local engine, "
-                    + "or a Kafka or TCP source");
+            case SourceSpec.Extension ext -> {
+                // One server task, as locally; a stream's partitions spread over the entry tasks
+                // (by partition, so each partition keeps its order, also across reconnections).
+                DataStream<FrameChunk> s = env.addSource(new ExtensionSourceFunction(ext.host(), ext.port(), p.name(),
+                                entryParallelism, settings.maxFrameBytes(), settings.batchSize()),
+                        "extension source " + p.name(), FRAMES).setParallelism(1).uid("wallaroo-source-" + p.name());
+                yield s.partitionCustom(new ByInlet(), new InletOf());
+            }
         };
         return frames.transform("entry " + p.name(), ENVELOPE,
                         new EntryOperator(bundle, sinkFormats, p.id(), settings.batchSize(), settings.flushMillis()))
@@ -151,8 +158,8 @@ public final class JobTranslator {
     }
 
     /**
-     * A TCP sink is one connection: one task, fed by every producer (per-key order holds, as each
-     * key comes from one producer task over one channel). A Kafka sink is written by each
+     * A TCP sink (one connection) and an extension sink (one server) are one task each, fed by
+     * every producer (per-key order holds, as each key comes from one producer task over one channel). A Kafka sink is written by each
      * producer's own tasks, chained, so nothing is reordered on the way.
      */
     private void sink(List<Producer> feeding, Set<Integer> me, SinkSpec spec, int id, Pipeline p) {
@@ -173,9 +180,9 @@ public final class JobTranslator {
                             .uid(uid + "-" + from);
                 }
             }
-            case SinkSpec.Extension ext -> throw new IllegalArgumentException("pipeline '" + p.name()
-                    + "': extension sinks (wallaroo.experimental) do not run on Flink yet; use the local engine, "
-                    + "or a Kafka or TCP sink");
+            case SinkSpec.Extension ext -> union(feeding.stream().map(f -> f.to(me, "to sink " + id)).toList())
+                    .addSink(new ExtensionSinkFunction(ext.host(), ext.port(), id))
+                    .name("extension sink " + ext.host() + ":" + ext.port()).setParallelism(1).uid(uid);
         }
     }
 

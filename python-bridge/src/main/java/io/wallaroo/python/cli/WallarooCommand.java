@@ -21,7 +21,6 @@ import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -42,11 +41,9 @@ public final class WallarooCommand implements Callable<Integer> {
             description = "Python module defining application_setup(args); found in the current directory or on PYTHONPATH.")
     String module;
 
-    @Option(names = {"--in", "-i"}, paramLabel = "HOST:PORT[,...]", description = "Input addresses (read by the application's tcp_parse_input_addrs).")
-    String in;
-
-    @Option(names = {"--out", "-o"}, paramLabel = "HOST:PORT[,...]", description = "Output addresses (read by the application's tcp_parse_output_addrs).")
-    String out;
+    /** Machida's address and cluster flags, shared with the Flink runner. */
+    @CommandLine.Mixin
+    MachidaFlags machida = new MachidaFlags();
 
     @Option(names = {"--lanes", "--ponythreads"}, paramLabel = "N",
             description = "Parallel Python lanes, one GraalPy context and thread each (default: one per core, "
@@ -77,21 +74,6 @@ public final class WallarooCommand implements Callable<Integer> {
                     + "messages flow; 0 turns it off (default: ${DEFAULT-VALUE}).")
     int statusInterval;
 
-    @Option(names = "--metrics", paramLabel = "HOST:PORT",
-            description = "Machida's metrics receiver address; accepted, not used (this engine serves metrics itself: --monitor).")
-    String metrics;
-    @Option(names = "--control", paramLabel = "HOST:PORT", description = "Accepted for Machida compatibility; not used yet.")
-    String control;
-    @Option(names = "--data", paramLabel = "HOST:PORT", description = "Accepted for Machida compatibility; not used yet.")
-    String data;
-    @Option(names = "--external", paramLabel = "HOST:PORT", description = "Accepted for Machida compatibility; not used yet.")
-    String external;
-    @Option(names = {"--name", "--worker-name", "-n"}, paramLabel = "NAME", description = "Worker name, shown in the start-up line.")
-    String workerName;
-    @Option(names = "--cluster-initializer", description = "Accepted for Machida compatibility; this engine runs one process.")
-    boolean clusterInitializer;
-    @Option(names = "--worker-count", paramLabel = "N", description = "Accepted for Machida compatibility; not used yet.")
-    String workerCount;
     @Option(names = "--resilience-dir", paramLabel = "DIR",
             description = "Keep state snapshots here and restore from them at start (off when absent); see docs/resilience.md.")
     String resilienceDir;
@@ -231,7 +213,7 @@ public final class WallarooCommand implements Callable<Integer> {
         }
         StartupTrace.mark("engine started");
         List<String> names = app.model().pipelines().stream().map(Pipeline::name).toList();
-        String worker = workerName == null ? "" : " (worker " + workerName + ")";
+        String worker = machida.workerName == null ? "" : " (worker " + machida.workerName + ")";
         System.out.println("wallaroo: ready" + worker + ": application '" + app.model().name() + "' with " + laneCount
                 + " lane(s), pipelines " + names);
         stopped.await();
@@ -254,18 +236,7 @@ public final class WallarooCommand implements Callable<Integer> {
     }
 
     private void reportIgnoredFlags() {
-        Set<String> ignored = new LinkedHashSet<>();
-        if (metrics != null) ignored.add("--metrics");
-        if (control != null) ignored.add("--control");
-        if (data != null) ignored.add("--data");
-        if (external != null) ignored.add("--external");
-        if (clusterInitializer) ignored.add("--cluster-initializer");
-        if (workerCount != null) ignored.add("--worker-count");
-        for (String arg : unmatched) {
-            if (arg.startsWith("--pony")) {
-                ignored.add(arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg);
-            }
-        }
+        Set<String> ignored = machida.unused(false, unmatched);
         if (!ignored.isEmpty()) {
             System.out.println("wallaroo: accepted but not used by this engine yet: " + String.join(", ", ignored));
         }

@@ -192,6 +192,26 @@ public final class ExtensionSink implements Sink {
         return true;
     }
 
+    /**
+     * Every record not acknowledged yet, as RECORDS-layout chunks: what connected scripts were sent
+     * (in join order, oldest first, without records a script confirmed in part), then what waits for
+     * a script. For a host that checkpoints output it may have to send again (the Flink runner).
+     */
+    public List<byte[]> unacknowledged() {
+        List<byte[]> out = new ArrayList<>();
+        synchronized (lock) {
+            for (SinkScriptConnection script : scripts) {
+                for (SinkChunk chunk : script.unacknowledgedChunks()) {
+                    out.add(chunk.bytes());
+                }
+            }
+            for (SinkChunk chunk : pending) {
+                out.add(chunk.bytes());
+            }
+        }
+        return out;
+    }
+
     /** Bytes waiting for a script or for its acknowledgement. */
     @Override
     public long bufferedBytes() {

@@ -98,13 +98,19 @@ final class SinkScriptConnection extends ChannelInboundHandlerAdapter {
      * acknowledged in part comes back without the records it confirmed. The connection keeps nothing.
      */
     List<SinkChunk> takeUnacknowledged() {
+        List<SinkChunk> back = unacknowledgedChunks();
+        unacknowledged.clear();
+        unacknowledgedBytes = 0;
+        return back;
+    }
+
+    /** What {@link #takeUnacknowledged()} would give back, leaving the connection as it is. */
+    List<SinkChunk> unacknowledgedChunks() {
         List<SinkChunk> back = new ArrayList<>(unacknowledged.size());
         for (Sent sent : unacknowledged) {
             long confirmed = acknowledgedRecords - sent.first();
             back.add(confirmed > 0 ? RecordChunks.dropFirst(sent.chunk(), (int) confirmed) : sent.chunk());
         }
-        unacknowledged.clear();
-        unacknowledgedBytes = 0;
         return back;
     }
 

@@ -83,6 +83,34 @@ class ExtensionSinkTest {
         }
     }
 
+    /** What a checkpointing host saves: sent-but-unacknowledged (less what was confirmed) and waiting output. */
+    @Test
+    void unacknowledgedListsWhatNoScriptHasConfirmed() throws Exception {
+        int port = start(1 << 20);
+        sink.write(chunk("u", 0, 10));
+        assertEquals(expected("u", 0, 10), values(sink.unacknowledged()), "waiting for a script");
+        try (ScriptClient script = ScriptClient.sink(port, "partial")) {
+            assertEquals(expected("u", 0, 10), readAll(script, 10, false));
+            script.ack(4);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (values(sink.unacknowledged()).size() != 6 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(expected("u", 4, 10), values(sink.unacknowledged()), "sent, less the four confirmed");
+            script.ack(10);
+            assertTrue(sink.drain(5000));
+            assertEquals(List.of(), sink.unacknowledged());
+        }
+    }
+
+    private static List<String> values(List<byte[]> chunks) {
+        List<String> out = new ArrayList<>();
+        for (byte[] chunk : chunks) {
+            SinkRecords.forEach(chunk, (k, v) -> out.add(new String(v, StandardCharsets.UTF_8)));
+        }
+        return out;
+    }
+
     @Test
     void whatAScriptDidNotAcknowledgeGoesToTheNextOne() throws Exception {
         int port = start(1 << 20);

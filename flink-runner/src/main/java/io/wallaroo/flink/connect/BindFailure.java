@@ -1,0 +1,23 @@
+package io.wallaroo.flink.connect;
+
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
+
+/**
+ * A server task (TCP source, extension source or sink) that cannot bind its address. On the
+ * job's first attempt the address is held by something else, which restarting will not change:
+ * the job fails at once with the engine's message (the address, the fix) instead of going
+ * through every restart. After a restart it may be this job's own previous socket still
+ * closing, so Flink's restart strategy handles it as any other failure.
+ */
+final class BindFailure {
+    private BindFailure() {}
+
+    static RuntimeException of(RuntimeContext context, IllegalStateException e) {
+        boolean firstAttempt = context.getTaskInfo().getAttemptNumber() == 0;
+        if (firstAttempt && e.getMessage() != null && e.getMessage().startsWith("cannot listen")) {
+            return new SuppressRestartsException(e);
+        }
+        return e;
+    }
+}
