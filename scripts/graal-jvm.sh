@@ -57,5 +57,28 @@ wallaroo_heap_options() {
         prev=$arg
     done
     case "$lanes" in ''|*[!0-9]*) lanes=2 ;; esac
-    heap_opts=(-XX:+UseSerialGC -Xms64m "-Xmx$((256 + 64 * lanes))m")
+    heap_opts=(-XX:+UseSerialGC -Xms64m "-Xmx$((256 + 64 * lanes))m" -XX:MetaspaceSize=128m)
+    wallaroo_jit_options
+    heap_opts+=("${jit_opts[@]}")
+}
+# wallaroo_jit_options: sets jit_opts, how HotSpot compiles the JVM's own code in the local
+# engine (Python code is compiled by Truffle either way). Start-up is mostly the JVM running
+# GraalPy and the Graal compiler cold, and C2 spent most of the CPU before ready on code that only
+# start-up runs. So: C1 only for the Graal compiler and GraalPy's parser (jit-directives.json, a
+# HotSpot compiler-directives file, JSON without comments as HotSpot reads it: those packages are
+# excluded from C2 and stay at C1's optimized tier; the launcher's main applies it),
+# and C2 only for methods about ten times hotter than its defaults, which the steady state's hot
+# code reaches within a second or two while import-time code does not. Measured on 2 cores, word
+# count, CPU seconds (docs/design.md): to ready 14 s instead of 16-23 s, the same CPU per word
+# once warm. WALLAROO_JIT_TIERS=default leaves HotSpot's defaults; flags in WALLAROO_JAVA_OPTS come
+# later and win.
+wallaroo_jit_options() {
+    jit_opts=()
+    [ "${WALLAROO_JIT_TIERS:-tuned}" = default ] && return 0
+    local here directives
+    here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+    directives="$here/jit-directives.json"
+    [ -f "$directives" ] && jit_opts+=("-Dwallaroo.jit.directives=$directives")   # see JitDirectives.java
+    jit_opts+=(-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000
+               -XX:Tier4CompileThreshold=150000 -XX:Tier4BackEdgeThreshold=400000)
 }

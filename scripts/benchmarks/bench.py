@@ -133,6 +133,18 @@ def send_all(port, payloads):
     return socks
 
 
+def cpu_seconds(pid):
+    """User plus system CPU time the process has used so far. On a loaded machine wall times
+    stretch with the load while CPU seconds stay close to what the work costs, so the figures
+    below give both."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def peak_rss_mb(pid):
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -189,6 +201,9 @@ def measure(target, workload, args):
     result = {"target": target.name, "load_before": os.getloadavg()[0]}
     target.start(in_port, receiver.port)
     result["ready_s"] = round(target.ready_seconds, 2)
+    pid = target.proc.pid
+    ready_cpu = cpu_seconds(pid)
+    result["ready_cpu_s"] = ready_cpu
     if target.startup:
         result["startup_phases"] = target.startup
     try:
@@ -203,6 +218,9 @@ def measure(target, workload, args):
             expected += warm_outputs
             done = receiver.wait_for(expected, 600)
             passes.append((done - started, expected, warm_outputs / max(done - begun, 1e-9)))
+            if "cold_cpu_s" not in result and expected >= args.cold_words and ready_cpu is not None:
+                result["cold_cpu_s"] = round(cpu_seconds(pid) - ready_cpu, 2)
+                result["cold_cpu_us_per_output"] = round(result["cold_cpu_s"] * 1e6 / expected, 2)
             if "first_output_s" not in result and receiver.first_at is not None:
                 result["first_output_s"] = round(receiver.first_at - target.started_at, 2)
             if time.time() >= warm_until and expected >= args.cold_words:
@@ -214,13 +232,16 @@ def measure(target, workload, args):
         result["warm"] = {}
         for connections in args.connection_counts:
             payloads, outputs, messages = workload.frames("measured", connections)
-            start = time.perf_counter()
+            start, cpu_before = time.perf_counter(), cpu_seconds(pid)
             send_all(in_port, payloads)
             end = receiver.wait_for(expected + outputs, 600)
             expected += outputs
             elapsed = end - start
             result["warm"][connections] = dict(messages=messages, outputs=outputs, seconds=round(elapsed, 3),
                                                messages_per_s=messages / elapsed, outputs_per_s=outputs / elapsed)
+            if cpu_before is not None:
+                used = cpu_seconds(pid) - cpu_before
+                result["warm"][connections]["cpu_us_per_output"] = round(used * 1e6 / outputs, 3)
         one = result["warm"][args.connection_counts[0]]
         result.update(messages_per_s=one["messages_per_s"], outputs_per_s=one["outputs_per_s"])
         # Full speed: the best of the measured rate and the late warm-up passes (same traffic shape).
@@ -306,6 +327,10 @@ def summary(run, unit):
         text += f"; ready {run['ready_s']} s, first output {run['first_output_s']} s after start"
     if run.get("peak_rss_mb"):
         text += f"; peak RSS {run['peak_rss_mb']:.0f} MB"
+    if run.get("cold_cpu_us_per_output") is not None:
+        warm_cpu = next(iter(run["warm"].values())).get("cpu_us_per_output")
+        text += (f"; CPU: {run['ready_cpu_s']:.1f} s to ready, {run['cold_cpu_us_per_output']} us per output cold,"
+                 f" {warm_cpu} us warm")
     text += f" (load {run['load_before']:.1f} -> {run['load_after']:.1f})"
     return text
 
@@ -427,6 +452,15 @@ def ratios(res, name):
     for lanes, run in runs.items():
         if base:
             out[f"lanes_{lanes}_cold_vs_cpython"] = run["cold_outputs_per_s"] / base["cold_outputs_per_s"]
+            # CPU per output, CPython's over the engine's: how the work compares when the load
+            # stretches wall times (above 1 the engine spends less CPU per output).
+            if run.get("cold_cpu_us_per_output") and base.get("cold_cpu_us_per_output"):
+                out[f"lanes_{lanes}_cold_cpu_efficiency_vs_cpython"] = (
+                    base["cold_cpu_us_per_output"] / run["cold_cpu_us_per_output"])
+            first = next(iter(run["warm"]))
+            if run["warm"][first].get("cpu_us_per_output") and base["warm"].get(first, {}).get("cpu_us_per_output"):
+                out[f"lanes_{lanes}_warm_cpu_efficiency_vs_cpython"] = (
+                    base["warm"][first]["cpu_us_per_output"] / run["warm"][first]["cpu_us_per_output"])
             for c, w in run["warm"].items():
                 out[f"lanes_{lanes}_warm_{c}conn_vs_cpython"] = w["outputs_per_s"] / base["warm"][c]["outputs_per_s"]
         if "1" in runs and lanes != "1":

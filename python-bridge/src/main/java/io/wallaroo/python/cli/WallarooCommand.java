@@ -97,6 +97,7 @@ public final class WallarooCommand implements Callable<Integer> {
     private List<String> rawArgs = List.of();
 
     public static void main(String[] args) {
+        JitDirectives.applyInBackground();
         WallarooCommand command = new WallarooCommand();
         command.rawArgs = List.of(args);
         CommandLine cli = new CommandLine(command).setUnmatchedArgumentsAllowed(true)
