@@ -181,7 +181,7 @@ class SnapshotCoordinatorTest {
 
     private record Run(StreamEngine engine, ReplayableSource source, List<CountingExecutor> executors) {}
 
-    private static Run start(Path dir, int lanes) throws Exception {
+    private static Run start(Path dir, int lanes, Duration interval) throws Exception {
         Application app = app();
         ReplayableSource source = new ReplayableSource();
         List<CountingExecutor> executors = new CopyOnWriteArrayList<>();
@@ -200,7 +200,7 @@ class SnapshotCoordinatorTest {
                 throw new AssertionError("no sinks");
             }
         }, EngineSettings.defaults(lanes).withWatermarks(2048, 512));
-        engine.enableSnapshots(SnapshotStore.open(dir, 4), Duration.ofMillis(5));
+        engine.enableSnapshots(SnapshotStore.open(dir, 4), interval);
         engine.start();
         return new Run(engine, source, executors);
     }
@@ -222,14 +222,17 @@ class SnapshotCoordinatorTest {
     void aCopyTakenMidRunRestoresExactlyOnAnotherLaneCount(@TempDir Path tmp) throws Exception {
         Path live = tmp.resolve("live");
         Path crashed = tmp.resolve("crashed");
-        Run first = start(live, 2);
+        // Snapshots every 20 ms here: copying the directory is not atomic (a crash is), and under
+        // a loaded CI machine a copy taken while snapshots came every 5 ms kept missing a pruned
+        // base; 20 ms still gives several snapshots before the copy, each a real cut.
+        Run first = start(live, 2, Duration.ofMillis(20));
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (first.source().next < MESSAGES / 2 && System.nanoTime() < deadline) {
             Thread.sleep(1);
         }
         for (int attempt = 0; ; attempt++) { // what a SIGKILL right now would leave behind
             copy(live, crashed);
-            if (SnapshotStore.open(crashed, 4).recover(io.wallaroo.engine.snapshot.Fingerprint.of(app())).isPresent() || attempt > 20) {
+            if (SnapshotStore.open(crashed, 4).recover(io.wallaroo.engine.snapshot.Fingerprint.of(app())).isPresent() || attempt > 200) {
                 break;
             }
             try (Stream<Path> files = Files.list(crashed)) { // the writer pruned a file mid-copy: again
@@ -242,7 +245,7 @@ class SnapshotCoordinatorTest {
         assertTrue(first.engine().metrics().get("snapshot.written") > 1, first.engine().metrics().snapshot().toString());
         assertEquals(0, first.engine().metrics().get("snapshot.failures"));
 
-        Run second = start(crashed, 3);
+        Run second = start(crashed, 3, Duration.ofMillis(5));
         assertTrue(second.engine().restoreSummary().startsWith("restored snapshot"), second.engine().restoreSummary());
         deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!second.source().done && System.nanoTime() < deadline) {

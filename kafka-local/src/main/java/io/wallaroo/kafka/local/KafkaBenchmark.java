@@ -70,6 +70,9 @@ public final class KafkaBenchmark implements Callable<Integer> {
     int steadySeconds;
     @Option(names = "--steady-fraction", defaultValue = "0.5", description = "Steady input rate as a fraction of the engine's drain rate (default: ${DEFAULT-VALUE}).")
     double steadyFraction;
+    @Option(names = "--resilience", description = "Also drain the same input with --resilience-dir (at-least-once output) and with"
+            + " --kafka-sink-delivery exactly-once, each into a topic of its own, and print each rate as a ratio to the run without.")
+    boolean resilience;
     @Option(names = "--repo", required = true, description = "The repository root (scripts/wallaroo, examples/).")
     Path repo;
     @Option(names = "--results", description = "Directory for the JSON file (default: REPO/bench-results).")
@@ -106,10 +109,10 @@ public final class KafkaBenchmark implements Callable<Integer> {
             double pipe = rawPipe(bootstrap, "bench-in", "bench-raw-out", records);
             report("raw_pipe_records_per_s", pipe, "raw consume-convert-produce-commit (ceiling)");
 
-            EngineRun run = new EngineRun(kafka);
+            EngineRun run = new EngineRun(kafka, "", "bench-out", List.of());
             try {
                 run.start();
-                run.drain();
+                run.drain(records);
                 report("engine_drain_records_per_s", (double) figures.get("engine_drain_records_per_s"),
                         "engine end to end, ready to last record");
                 report("engine_drain_second_half_records_per_s", (double) figures.get("engine_drain_second_half_records_per_s"),
@@ -121,10 +124,43 @@ public final class KafkaBenchmark implements Callable<Integer> {
             double engine = (double) figures.get("engine_drain_second_half_records_per_s");
             figures.put("ratio_engine_to_raw_pipe", round(engine / pipe, 3));
             System.out.printf(Locale.ROOT, "%-48s %12.3f%n", "engine (second half) / raw pipe", engine / pipe);
+            if (resilience) {
+                resilienceRuns(kafka, engine);
+            }
         }
         Path file = writeResults();
         System.out.println("bench-kafka: figures written to " + file);
         return 0;
+    }
+
+    /**
+     * The whole input topic again (the backlog plus the steady run's records), once with snapshots
+     * and at-least-once output, once with exactly-once output; each from an empty resilience
+     * directory, so each reads from the beginning. The second half's rate next to the run without.
+     */
+    private void resilienceRuns(LocalKafka kafka, double withoutResilience) throws Exception {
+        long input = sum(kafka.endOffsets("bench-in"));
+        record Mode(String prefix, String topic, List<String> flags) {}
+        for (Mode mode : List.of(
+                new Mode("resilience_", "bench-out-resilience", List.of()),
+                new Mode("exactly_once_", "bench-out-exactly-once", List.of("--kafka-sink-delivery", "exactly-once")))) {
+            kafka.createTopic(mode.topic(), partitions);
+            Path dir = Files.createTempDirectory("bench-kafka-resilience");
+            List<String> flags = new ArrayList<>(List.of("--resilience-dir", dir.toString()));
+            flags.addAll(mode.flags());
+            EngineRun run = new EngineRun(kafka, mode.prefix(), mode.topic(), flags);
+            try {
+                run.start();
+                run.drain(input);
+            } finally {
+                run.stop();
+            }
+            double rate = (double) figures.get(mode.prefix() + "engine_drain_second_half_records_per_s");
+            report(mode.prefix() + "engine_drain_second_half_records_per_s", rate,
+                    "engine, " + mode.prefix().replace('_', ' ') + "second half");
+            figures.put(mode.prefix() + "ratio_to_without", round(rate / withoutResilience, 3));
+            System.out.printf(Locale.ROOT, "%-48s %12.3f%n", "  ... / without resilience", rate / withoutResilience);
+        }
     }
 
     // -- the data -------------------------------------------------------------------------------
@@ -264,21 +300,33 @@ public final class KafkaBenchmark implements Callable<Integer> {
     /** scripts/wallaroo running the celsius_kafka example from bench-in to bench-out. */
     private final class EngineRun {
         private final LocalKafka kafka;
+        private final String prefix;
+        private final String outTopic;
+        private final List<String> extraFlags;
         private Process process;
         private final CountDownLatch ready = new CountDownLatch(1);
         private final List<String> output = new ArrayList<>();
         private long readyAt;
 
-        EngineRun(LocalKafka kafka) {
+        /**
+         * @param prefix     put before the names of this run's figures
+         * @param outTopic   where the engine writes
+         * @param extraFlags further launcher flags
+         */
+        EngineRun(LocalKafka kafka, String prefix, String outTopic, List<String> extraFlags) {
             this.kafka = kafka;
+            this.prefix = prefix;
+            this.outTopic = outTopic;
+            this.extraFlags = extraFlags;
         }
 
         void start() throws Exception {
-            List<String> command = List.of(repo.resolve("scripts/wallaroo").toString(),
+            List<String> command = new ArrayList<>(List.of(repo.resolve("scripts/wallaroo").toString(),
                     "--application-module", "celsius_kafka", "--ponythreads", Integer.toString(lanes),
                     "--kafka_source_topic", "bench-in", "--kafka_source_brokers", kafka.bootstrapServers(),
-                    "--kafka_sink_topic", "bench-out", "--kafka_sink_brokers", kafka.bootstrapServers(),
-                    "--kafka_sink_max_produce_buffer_ms", Integer.toString(lingerMs));
+                    "--kafka_sink_topic", outTopic, "--kafka_sink_brokers", kafka.bootstrapServers(),
+                    "--kafka_sink_max_produce_buffer_ms", Integer.toString(lingerMs)));
+            command.addAll(extraFlags);
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(repo.resolve("examples/celsius_kafka").toFile()).redirectErrorStream(true);
             builder.environment().remove("PYTHONPATH");
@@ -291,7 +339,7 @@ public final class KafkaBenchmark implements Callable<Integer> {
                 throw new IllegalStateException("the engine did not get ready:\n" + String.join("\n", output));
             }
             readyAt = System.nanoTime();
-            figures.put("engine_startup_s", round(seconds(started), 2));
+            figures.put(prefix + "engine_startup_s", round(seconds(started), 2));
         }
 
         private void readOutput() {
@@ -310,12 +358,13 @@ public final class KafkaBenchmark implements Callable<Integer> {
             }
         }
 
+        /** Records written so far (with exactly-once output, also the transactions' commit markers: one per partition and commit). */
         long out() throws Exception {
-            return sum(kafka.endOffsets("bench-out"));
+            return sum(kafka.endOffsets(outTopic));
         }
 
-        /** The backlog of {@code records}: time from ready to the last output record. */
-        void drain() throws Exception {
+        /** A backlog of {@code records}: time from ready to the last output record. */
+        void drain(long records) throws Exception {
             List<long[]> samples = new ArrayList<>(); // {nanos since ready, records out}
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             long done;
@@ -332,16 +381,16 @@ public final class KafkaBenchmark implements Callable<Integer> {
                 }
                 Thread.sleep(100);
             }
-            figures.put("engine_drain_s", round((done - readyAt) / 1e9, 3));
-            figures.put("engine_drain_records_per_s", round(records / ((done - readyAt) / 1e9), 0));
+            figures.put(prefix + "engine_drain_s", round((done - readyAt) / 1e9, 3));
+            figures.put(prefix + "engine_drain_records_per_s", round(records / ((done - readyAt) / 1e9), 0));
             long half = timeReaching(samples, records / 2);
             long last = samples.get(samples.size() - 1)[0];
-            figures.put("engine_drain_second_half_records_per_s", round((records - records / 2) / ((last - half) / 1e9), 0));
+            figures.put(prefix + "engine_drain_second_half_records_per_s", round((records - records / 2) / ((last - half) / 1e9), 0));
             long committedDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (kafka.lag(GROUP, "bench-in") > 0 && System.nanoTime() < committedDeadline) {
                 Thread.sleep(50);
             }
-            figures.put("engine_drain_commit_after_output_s", round((System.nanoTime() - done) / 1e9, 3));
+            figures.put(prefix + "engine_drain_commit_after_output_s", round((System.nanoTime() - done) / 1e9, 3));
         }
 
         private long timeReaching(List<long[]> samples, long count) {
