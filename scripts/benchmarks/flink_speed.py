@@ -1,0 +1,76 @@
+"""Word count on the local engine (1 lane) and on the Flink runner's mini-cluster, interleaved
+round by round on the same input, with each Flink run's ratio to the engine run of its round.
+
+    python3 scripts/benchmarks/flink_speed.py [--rounds 2] [--lines 50000] [--warmup-seconds 20]
+                                              [--targets engine,p1,p1-keyby,p2]
+
+Targets: engine (1 lane), p1 / p2 (Flink at parallelism 1 / 2), p1-keyby (parallelism 1 with
+-Dwallaroo.flink.keyByAlways=true: the state fed through Flink's keyBy shuffle instead of chained
+to the entry operator, to show what the chaining saves). The machine is shared: compare the
+ratios within a round and read them next to the load averages printed with each run.
+"""
+import argparse
+import os
+import statistics
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from bench import ROOT, Target, measure  # noqa: E402
+from workloads import WORKLOADS  # noqa: E402
+
+WALLAROO = os.path.join(ROOT, "scripts", "wallaroo")
+BASE = [WALLAROO, "--application-module", "word_count", "--in", "127.0.0.1:{inp}", "--out", "127.0.0.1:{out}"]
+TARGETS = {
+    "engine": ("engine, 1 lane", ["--ponythreads", "1"], ""),
+    "p1": ("Flink, parallelism 1", ["--engine", "flink", "--parallelism", "1"], ""),
+    "p1-keyby": ("Flink, parallelism 1, keyBy shuffle", ["--engine", "flink", "--parallelism", "1"],
+                 "-Dwallaroo.flink.keyByAlways=true"),
+    "p2": ("Flink, parallelism 2", ["--engine", "flink", "--parallelism", "2"], ""),
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--lines", type=int, default=50000)
+    parser.add_argument("--warmup-seconds", type=float, default=20.0)
+    parser.add_argument("--latency-seconds", type=float, default=4.0)
+    parser.add_argument("--targets", default="engine,p1,p1-keyby,p2")
+    args = parser.parse_args()
+    args.cold_words, args.connection_counts = 400000, [1]
+    workload = WORKLOADS["word_count"](args.lines, 1)
+    names = args.targets.split(",")
+    ratios = {n: [] for n in names if n != "engine"}
+    for r in range(args.rounds):
+        engine_rate = None
+        for name in names:
+            label, flags, java_opts = TARGETS[name]
+            saved = os.environ.get("WALLAROO_JAVA_OPTS")
+            os.environ["WALLAROO_JAVA_OPTS"] = ((saved or "") + " " + java_opts).strip()
+            try:
+                run = measure(Target(label, BASE + flags, workload.directory, "wallaroo: ready"), workload, args)
+            finally:
+                if saved is None:
+                    os.environ.pop("WALLAROO_JAVA_OPTS", None)
+                else:
+                    os.environ["WALLAROO_JAVA_OPTS"] = saved
+            rate = run["outputs_per_s"]
+            text = (f"round {r + 1} {label}: {rate:,.0f} words/s, {run['messages_per_s']:,.0f} lines/s; latency p50 "
+                    f"{run.get('latency_ms_p50')} ms p99 {run.get('latency_ms_p99')} ms; ready {run['ready_s']} s, "
+                    f"first output {run.get('first_output_s')} s (load {run['load_before']:.1f} -> {run['load_after']:.1f})")
+            if name == "engine":
+                engine_rate = rate
+            elif engine_rate:
+                ratios[name].append(rate / engine_rate)
+                text += f"; {rate / engine_rate:.2f}x the engine"
+            print(text, flush=True)
+    for name, values in ratios.items():
+        if values:
+            print(f"{TARGETS[name][0]} vs engine, 1 lane: median {statistics.median(values):.2f}x "
+                  f"({', '.join(f'{v:.2f}' for v in values)})", flush=True)
+
+
+if __name__ == "__main__":
+    main()
