@@ -2,11 +2,12 @@
 round by round on the same input, with each Flink run's ratio to the engine run of its round.
 
     python3 scripts/benchmarks/flink_speed.py [--rounds 2] [--lines 50000] [--warmup-seconds 20]
-                                              [--targets engine,p1,p1-keyby,p2]
+                                              [--targets engine,p1,p1-keyby,p2] [--before DIR]
 
 Targets: engine (1 lane), p1 / p2 (Flink at parallelism 1 / 2), p1-keyby (parallelism 1 with
 -Dwallaroo.flink.keyByAlways=true: the state fed through Flink's keyBy shuffle instead of chained
-to the entry operator, to show what the chaining saves). The machine is shared: compare the
+to the entry operator, to show what the chaining saves), p1-before (parallelism 1 as built in
+--before DIR, another checkout of the project, e.g. the commit before a change). The machine is shared: compare the
 ratios within a round and read them next to the load averages printed with each run.
 """
 import argparse
@@ -38,7 +39,12 @@ def main():
     parser.add_argument("--warmup-seconds", type=float, default=20.0)
     parser.add_argument("--latency-seconds", type=float, default=4.0)
     parser.add_argument("--targets", default="engine,p1,p1-keyby,p2")
+    parser.add_argument("--before", help="another built checkout, for the p1-before target")
     args = parser.parse_args()
+    if args.before:
+        before = [os.path.join(os.path.abspath(args.before), "scripts", "wallaroo")] + BASE[1:]
+        TARGETS["p1-before"] = ("Flink, parallelism 1, " + os.path.basename(os.path.abspath(args.before)),
+                                ["--engine", "flink", "--parallelism", "1"], "", before)
     args.cold_words, args.connection_counts = 400000, [1]
     workload = WORKLOADS["word_count"](args.lines, 1)
     names = args.targets.split(",")
@@ -46,11 +52,12 @@ def main():
     for r in range(args.rounds):
         engine_rate = None
         for name in names:
-            label, flags, java_opts = TARGETS[name]
+            label, flags, java_opts, *command = TARGETS[name]
+            command = command[0] if command else BASE
             saved = os.environ.get("WALLAROO_JAVA_OPTS")
             os.environ["WALLAROO_JAVA_OPTS"] = ((saved or "") + " " + java_opts).strip()
             try:
-                run = measure(Target(label, BASE + flags, workload.directory, "wallaroo: ready"), workload, args)
+                run = measure(Target(label, command + flags, workload.directory, "wallaroo: ready"), workload, args)
             finally:
                 if saved is None:
                     os.environ.pop("WALLAROO_JAVA_OPTS", None)
