@@ -6,12 +6,15 @@ round by round on the same input, with each Flink run's ratio to the engine run 
 
 Targets: engine (1 lane), p1 / p2 (Flink at parallelism 1 / 2), p1-keyby (parallelism 1 with
 -Dwallaroo.flink.keyByAlways=true: the state fed through Flink's keyBy shuffle instead of chained
-to the entry operator, to show what the chaining saves), p1-before (parallelism 1 as built in
+to the entry operator, to show what the chaining saves), p1-ckpt (parallelism 1 with checkpoints
+every second: the cost of writing the saved entities into Flink state before each barrier), p1-before (parallelism 1 as built in
 --before DIR, another checkout of the project, e.g. the commit before a change). The machine is shared: compare the
 ratios within a round and read them next to the load averages printed with each run.
 """
 import argparse
 import os
+import shutil
+import tempfile
 import statistics
 import sys
 
@@ -28,6 +31,8 @@ TARGETS = {
     "p1": ("Flink, parallelism 1", ["--engine", "flink", "--parallelism", "1"], ""),
     "p1-keyby": ("Flink, parallelism 1, keyBy shuffle", ["--engine", "flink", "--parallelism", "1"],
                  "-Dwallaroo.flink.keyByAlways=true"),
+    "p1-ckpt": ("Flink, parallelism 1, checkpoints every 1 s", ["--engine", "flink", "--parallelism", "1",
+                "--resilience-dir", "{resilience}", "--checkpoint-interval", "1000"], ""),
     "p2": ("Flink, parallelism 2", ["--engine", "flink", "--parallelism", "2"], ""),
 }
 
@@ -56,9 +61,12 @@ def main():
             command = command[0] if command else BASE
             saved = os.environ.get("WALLAROO_JAVA_OPTS")
             os.environ["WALLAROO_JAVA_OPTS"] = ((saved or "") + " " + java_opts).strip()
+            resilience = tempfile.mkdtemp(prefix="flink-speed-")
+            flags = [f.replace("{resilience}", resilience) for f in flags]
             try:
                 run = measure(Target(label, command + flags, workload.directory, "wallaroo: ready"), workload, args)
             finally:
+                shutil.rmtree(resilience, ignore_errors=True)
                 if saved is None:
                     os.environ.pop("WALLAROO_JAVA_OPTS", None)
                 else:
