@@ -1,12 +1,15 @@
-"""KeyedRunner: the runner as Flink operators call it; messages leave keyed, entities as bytes."""
+"""KeyedRunner: the runner as Flink operators call it; messages leave packed per key group,
+entities as bytes."""
 import struct
 import unittest
+import zlib
 
 import support
 from support import Counter, tcp_sink, tcp_source
 import wallaroo
-from wallaroo._keyed import KeyedRunner, key_bytes, key_from_bytes, state_hash
-from wallaroo._runner import LaneRunner
+from wallaroo._keyed import KeyedRunner, key_bytes, key_from_bytes, key_group, unpack_at
+
+GROUPS = 8
 
 
 @wallaroo.computation_multi(name="split")
@@ -33,6 +36,12 @@ def boom(word, state):
     return (word + ";", True)
 
 
+@wallaroo.state_computation(name="pass on")
+def pass_on(word, state):
+    state.add(1)
+    return (word, True)
+
+
 def app(step=count, partitioned=True):
     ab = wallaroo.ApplicationBuilder("t").new_pipeline("p", tcp_source())
     ab.to_parallel(split)
@@ -43,68 +52,108 @@ def app(step=count, partitioned=True):
     return ab.to_sink(tcp_sink()).build()
 
 
-def frames(runner, *lines):
+def runner(application):
+    return KeyedRunner(application, key_groups=GROUPS)
+
+
+def frames(r, *lines):
     chunks = [line.encode() for line in lines]
-    return runner.frames(0, b"".join(chunks), [len(c) for c in chunks])
+    return r.frames(0, b"".join(chunks), [len(c) for c in chunks])
 
 
-def messages(routed):
-    """Splits a routed blob into (code, hash, key bytes, value bytes) tuples."""
+def records(routes):
+    """The routes as (code, key group, packed, count) tuples."""
+    return [tuple(routes[i:i + 4]) for i in range(0, len(routes), 4)]
+
+
+def crossings(routes):
+    """What Java hands to ``keyed``: the records' packed crossings end to end."""
+    return "".join(packed for _c, _g, packed, _n in records(routes))
+
+
+def preloads(dirty):
+    """``take_dirty`` output (group, key, entity) as ``keyed``'s preloads (key, entity)."""
     out, pos = [], 0
-    while pos < len(routed):
-        code, h, klen = struct.unpack_from(">iii", routed, pos)
-        pos += 12
-        key = routed[pos:pos + klen]
+    while pos < len(dirty):
+        _group, klen = struct.unpack_from(">ii", dirty, pos)
+        pos += 8
+        key = dirty[pos:pos + klen]
         pos += klen
-        vlen, = struct.unpack_from(">i", routed, pos)
+        elen, = struct.unpack_from(">i", dirty, pos)
         pos += 4
-        out.append((code, h, key, routed[pos:pos + vlen]))
-        pos += vlen
-    return out
-
-
-def keyed_input(msgs):
-    return b"".join(struct.pack(">i", c) + struct.pack(">i", len(k)) + k + struct.pack(">i", len(v)) + v
-                    for c, _h, k, v in msgs)
+        out.append(struct.pack(">i", klen) + key + struct.pack(">i", elen) + dirty[pos:pos + elen])
+        pos += elen
+    return b"".join(out)
 
 
 class KeyedRunnerTest(unittest.TestCase):
-    def test_every_state_message_leaves_keyed_with_the_local_hash(self):
-        runner = KeyedRunner(app())
-        sinks, routed, errors, notices = frames(runner, "apple avocado", "banana")
+    def test_one_record_per_key_group_with_the_local_hash(self):
+        r = runner(app())
+        sinks, routes, errors, notices = frames(r, "apple avocado", "banana apricot")
         self.assertIsNone(sinks)
-        msgs = messages(routed)
-        self.assertEqual(sorted(key_from_bytes(k) for _c, _h, k, _v in msgs), ["a", "a", "b"])  # per-key order only
-        self.assertEqual([h for _c, h, _k, _v in msgs], [state_hash("counts", True, key_from_bytes(k)) for _c, _h, k, _v in msgs])
-        self.assertEqual(hash("a") & 0xFFFFFFFF, state_hash("counts", True, "a") & 0xFFFFFFFF)
+        got = {}
+        for code, group, packed, n in records(routes):
+            codes, keys, values, end = unpack_at(packed, 0, None, {})
+            self.assertEqual(end, len(packed))
+            self.assertEqual(n, len(values))
+            for key in keys:
+                self.assertEqual(group, hash(key) % GROUPS)
+            got.setdefault(group, []).extend(values)
+        if hash("a") % GROUPS != hash("b") % GROUPS:
+            self.assertEqual(len(records(routes)), 2)
+        self.assertEqual([v for v in got[hash("a") % GROUPS] if v[0] == "a"], ["apple", "avocado", "apricot"])  # order kept
 
     def test_keyed_continues_to_the_sink_and_reports_dirty_entities(self):
-        entry, owner = KeyedRunner(app()), KeyedRunner(app())
-        _s, routed, _e, _n = frames(entry, "apple avocado banana")
-        sinks, more, errors, _n = owner.keyed(keyed_input(messages(routed)), b"")
+        entry, owner = runner(app()), runner(app())
+        _s, routes, _e, _n = frames(entry, "apple avocado banana")
+        sinks, more, errors, _n = owner.keyed("counts", crossings(routes), b"")
         self.assertIsNone(more)
         self.assertEqual(sorted(sinks[1].split(b";")), [b"", b"apple:1", b"avocado:2", b"banana:1"])
         dirty = owner.take_dirty()
         self.assertEqual(owner.take_dirty(), b"")
+        _g, klen = struct.unpack_from(">ii", dirty, 0)
+        self.assertEqual(_g, key_group("counts", True, key_from_bytes(dirty[8:8 + klen]), GROUPS))
         # A fresh owner restored from those bytes goes on counting where the first stopped.
-        restored = KeyedRunner(app())
-        _s, routed, _e, _n = frames(entry, "apricot")
-        sinks, _r, _e, _n = restored.keyed(keyed_input(messages(routed)), dirty)
+        restored = runner(app())
+        _s, routes, _e, _n = frames(entry, "apricot")
+        sinks, _r, _e, _n = restored.keyed("counts", crossings(routes), preloads(dirty))
         self.assertEqual(sinks[1], b"apricot:3;")
 
     def test_an_exception_drops_one_message_and_names_the_step(self):
-        entry, owner = KeyedRunner(app(boom)), KeyedRunner(app(boom))
-        _s, routed, _e, _n = frames(entry, "good bad fine")
-        sinks, _r, errors, _n = owner.keyed(keyed_input(messages(routed)), b"")
+        entry, owner = runner(app(boom)), runner(app(boom))
+        _s, routes, _e, _n = frames(entry, "good bad fine")
+        sinks, _r, errors, _n = owner.keyed("counts", crossings(routes), b"")
         self.assertEqual(sorted(sinks[1].split(b";")), [b"", b"fine", b"good"])
         self.assertEqual(errors[0][0], "boom")
 
-    def test_unpartitioned_state_has_one_empty_key(self):
-        runner = KeyedRunner(app(partitioned=False))
-        _s, routed, _e, _n = frames(runner, "x y")
-        msgs = messages(routed)
-        self.assertEqual({k for _c, _h, k, _v in msgs}, {b""})
-        self.assertEqual({h for _c, h, _k, _v in msgs}, {state_hash("counts", False, None)})
+    def test_unpartitioned_state_is_one_key_group(self):
+        r = runner(app(partitioned=False))
+        _s, routes, _e, _n = frames(r, "x y")
+        (code, group, packed, n), = records(routes)
+        self.assertEqual(group, zlib.crc32(b"counts") % GROUPS)
+        _codes, keys, values, _end = unpack_at(packed, 0, None, {})
+        self.assertIsNone(keys)
+        self.assertEqual((values, n), (["x", "y"], 2))
+        sinks, _r, _e, _n = runner(app(partitioned=False)).keyed("counts", crossings(routes), b"")
+        self.assertEqual(sinks[1], b"x:1;y:2;")
+
+    def test_a_state_feeding_two_states_sends_one_record_per_step(self):
+        ab = wallaroo.ApplicationBuilder("t")
+        ab.new_pipeline("p", tcp_source(port=7000)).to_parallel(split)
+        ab.to_state_partition(pass_on, Counter, "shared", first_letter)
+        ab.to_state_partition(count, Counter, "left", first_letter).to_sink(tcp_sink(port=7100))
+        ab.new_pipeline("q", tcp_source(port=7001)).to_parallel(split)
+        ab.to_state_partition(pass_on, Counter, "shared", first_letter)
+        ab.to_state_partition(count, Counter, "right", first_letter).to_sink(tcp_sink(port=7101))
+        application = ab.build()
+        p, q, shared = runner(application), runner(application), runner(application)
+        _s, from_p, _e, _n = frames(p, "apple")
+        _s, from_q, _e, _n = q.frames(1, b"avocado", [7])
+        _s, routes, errors, _n = shared.keyed("shared", crossings(from_p) + crossings(from_q), b"")
+        self.assertIsNone(errors)
+        out = records(routes)
+        self.assertEqual(sorted(code for code, _g, _p, _n in out), [0 * 4096 + 2, 1 * 4096 + 2])
+        self.assertEqual({g for _c, g, _p, _n in out}, {hash("a") % GROUPS})
 
     def test_key_bytes_round_trip(self):
         for key in ["a", "", 0, 2 ** 70, -3, b"\x00k", ("a", 1), None]:

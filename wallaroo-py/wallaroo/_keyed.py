@@ -1,40 +1,47 @@
 """The runner as Apache Flink operators call it (the flink-runner module).
 
-A Flink job has no lanes: Flink routes every message to the task that owns its key. So the
-same ``LaneRunner`` runs as a lane that owns no state at all; every state step then hands its
-message out, and instead of packing those messages per lane (``wallaroo._crossing``) this
-runner gives each one back on its own, with its key as canonical bytes and the same stable
-hash the local engine routes by (``hash(key)``; the CRC-32 of the name for an unpartitioned
-state). Java turns each into a Flink record and ``keyBy`` sends it to the task holding that
-key's entity, which continues the message with ``keyed``.
+A Flink job has no lanes: Flink routes records to the task that owns their key group. So the
+same ``LaneRunner`` runs as "lane -1 of K", where K is the job's number of key groups (Flink's
+max parallelism): it owns no state, and every state step puts its message in the outbox of its
+key group, ``hash(key) % K`` (the local engine's stable routing hash; the CRC-32 of the name for
+an unpartitioned state, as ``lane_of_name``). Each outbox leaves as one packed crossing, exactly
+as between two local lanes (``wallaroo._crossing``): Java makes it one Flink record keyed by its
+key group, and the task owning that key group continues its messages with ``keyed``. One record
+per batch and key group, not one per message: that is what keeps Flink's per-record cost small.
 
-Entities live in this interpreter between calls; Flink's keyed state holds their bytes.
-``keyed`` takes the bytes of entities this interpreter has not seen yet (after a restore or a
-rescale), and ``take_dirty`` gives the bytes of every entity saved since the last checkpoint.
+Entities live in this interpreter between calls; Flink's keyed state holds their bytes, per key
+group a map from the entity's key bytes to its bytes. ``keyed`` takes the bytes of entities this
+interpreter has not seen yet (a key group met for the first time after a restore or a rescale),
+and ``take_dirty`` gives the bytes of every entity saved since the last checkpoint.
 
-Wire layouts (all ints big-endian int32, blocks are a length then that many bytes):
+Wire layouts (ints big-endian int32, blocks are a length then that many bytes):
 
-- routed message out: code, hash, key block, value block
-- message in (``keyed``): code, key block, value block
-- entity (preloads in, ``take_dirty`` out): code, hash, key block, entity block
+- routes out (in the results): ``[code, key group, packed crossing str, count, ...]``
+- messages in (``keyed``): packed crossings end to end (each one says its own length)
+- entities in (``keyed``'s preloads): key block, entity block, ...
+- entities out (``take_dirty``): key group, key block, entity block, ...
 """
 from __future__ import annotations
 
-import marshal
 import pickle
 import struct
 import zlib
-from typing import Any, Dict, List, Optional, Tuple
+from itertools import repeat
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: typing costs seconds to import in a fresh GraalPy context
+    from typing import Any, Dict, List, Optional, Tuple
 
-from wallaroo._crossing import _is_plain
-from wallaroo._runner import LaneRunner, StepError, describe_error, short_repr
+from wallaroo._crossing import FORMAT, Outbox, _read_column, _read_field
+from wallaroo._runner import LaneRunner, StepError, _unexpected, describe_error, short_repr
 
 _I = struct.Struct(">i")
-_III = struct.Struct(">iii")
+_II = struct.Struct(">ii")
+
+DEFAULT_KEY_GROUPS = 128
 
 
 def key_bytes(key: Any) -> bytes:
-    """Equal keys give equal bytes (Flink compares keys by these bytes)."""
+    """Equal keys give equal bytes (Flink's map state compares entity keys by these bytes)."""
     t = type(key)
     if key is None:
         return b""
@@ -60,100 +67,97 @@ def key_from_bytes(data: bytes) -> Any:
     return pickle.loads(body)
 
 
-def int32(value: int) -> int:
-    value &= 0xFFFFFFFF
-    return value - 0x100000000 if value >= 0x80000000 else value
-
-
-def state_hash(name: str, partitioned: bool, key: Any) -> int:
-    """The hash Flink's key groups are computed from: the local engine's routing hash."""
+def key_group(name: str, partitioned: bool, key: Any, key_groups: int) -> int:
+    """The key group of an entity: the local engine's routing hash modulo the key groups."""
     if not partitioned:
-        return int32(zlib.crc32(name.encode("utf-8")))
-    return int32(hash(key))
+        return zlib.crc32(name.encode("utf-8")) % key_groups
+    return hash(key) % key_groups
+
+
+def unpack_at(text: str, pos: int, deserialize: Any, failed: Dict[int, BaseException]) -> Tuple[Any, Any, Any, int]:
+    """One packed crossing starting at ``pos`` of ``text``: ``(codes, keys, values, end)``."""
+    if not text.startswith(FORMAT, pos):
+        raise ValueError(f"not a crossing of format {FORMAT} at {pos}: {text[pos:pos + 8]!r}")
+    pos += len(FORMAT)
+    tag, body, pos = _read_field(text, pos)
+    codes: Any = int(body) if tag == "=" else _read_column("m", body, deserialize)
+    tag, body, pos = _read_field(text, pos)
+    keys = _read_column(tag, body, deserialize, failed)
+    tag, body, pos = _read_field(text, pos)
+    values = _read_column(tag, body, deserialize, failed)
+    return codes, keys, values, pos
 
 
 class KeyedRunner(LaneRunner):
-    """A ``LaneRunner`` that owns no state: every state step's messages come back keyed."""
+    """A ``LaneRunner`` that owns no state: state steps' messages come back per key group."""
 
     def __init__(self, app: Any, sink_formats: Optional[List[str]] = None, serialize: Any = None,
-                 deserialize: Any = None) -> None:
-        # Lane -1 of 2: no lane is -1, so every router puts its messages in an outbox.
-        super().__init__(app, -1, 2, sink_formats, serialize, deserialize)
+                 deserialize: Any = None, key_groups: int = DEFAULT_KEY_GROUPS) -> None:
+        # Lane -1 of key_groups: no lane is -1, so every router puts its messages in the outbox
+        # of the message's key group.
+        super().__init__(app, -1, key_groups, sink_formats, serialize, deserialize)
+        self.key_groups = key_groups
         self._specs: Dict[int, Any] = {}
+        self._by_name: Dict[str, Any] = {}
         for p_index, pipeline in enumerate(app.pipelines):
             for s_index, step in enumerate(pipeline.steps):
                 if step.state is not None:
                     self._specs[p_index * 4096 + s_index] = step.state
-
-    # -- values ----------------------------------------------------------------------------------
-    def _value_bytes(self, value: Any) -> bytes:
-        if _is_plain(value):
-            return b"m" + marshal.dumps(value)
-        return b"p" + self.serialize(value)
-
-    def _value_from_bytes(self, data: bytes) -> Any:
-        if data[:1] == b"m":
-            return marshal.loads(data[1:])
-        return self.deserialize(data[1:])
+                    self._by_name[step.state.name] = step.state
 
     # -- entry points --------------------------------------------------------------------------
-    def keyed(self, batch: Any, preloads: Any) -> Any:
-        """Continues messages routed here by key, after loading entities restored by Flink."""
-        raw = batch.encode("latin-1") if isinstance(batch, str) else batch
+    def keyed(self, state: str, crossings: Any, preloads: Any) -> Any:
+        """Continues messages routed to ``state``'s key groups here, after loading the entities
+        Flink restored for key groups met for the first time."""
         pre = preloads.encode("latin-1") if isinstance(preloads, str) else preloads
         if pre:
-            self._load_entities(pre)
-        entries, errors = self._routed_entries, self.errors
-        pos, end = 0, len(raw)
+            self._load_entities(state, pre)
+        text = crossings if isinstance(crossings, str) else crossings.decode("latin-1")
+        entries, errors, step_names = self._routed_entries, self.errors, self._step_names
+        pos, end = 0, len(text)
         while pos < end:
-            code, = _I.unpack_from(raw, pos)
-            klen, = _I.unpack_from(raw, pos + 4)
-            pos += 8
-            kdata = raw[pos:pos + klen]
-            pos += klen
-            vlen, = _I.unpack_from(raw, pos)
-            pos += 4
-            vdata = raw[pos:pos + vlen]
-            pos += vlen
-            try:
+            failed: Dict[int, BaseException] = {}
+            codes, keys, values, pos = unpack_at(text, pos, self.deserialize, failed)
+            codes = repeat(codes) if type(codes) is int else codes
+            keys = repeat(None) if keys is None else keys
+            if failed:  # rare: the module's deserialize raised for some messages; only those are lost
+                codes, keys, values = self._drop_undeserializable(failed, codes, keys, values)
+            for code, key, value in zip(codes, keys, values):
                 try:
-                    key = key_from_bytes(kdata)
-                    value = self._value_from_bytes(vdata)
-                except Exception as e:
-                    raise StepError("receiving a routed message", e, vdata[:40]) from None
-                entries[code](key, value)
-            except StepError as err:
-                errors.append((err.step, describe_error(err.error), short_repr(err.data)))
+                    entries[code](key, value)
+                except StepError as err:
+                    errors.append(err.entry())
+                except Exception as e:  # noqa: BLE001
+                    errors.append(_unexpected(step_names[code], e, value))
         return self._take_results()
 
-    def _load_entities(self, pre: bytes) -> None:
+    def _load_entities(self, state: str, pre: bytes) -> None:
+        store = self.states.setdefault(state, {})
         pos, end = 0, len(pre)
         while pos < end:
-            code, _hash, klen = _III.unpack_from(pre, pos)
-            pos += 12
+            klen, = _I.unpack_from(pre, pos)
+            pos += 4
             key = key_from_bytes(pre[pos:pos + klen])
             pos += klen
             elen, = _I.unpack_from(pre, pos)
             pos += 4
-            entity = self.deserialize(pre[pos:pos + elen])
+            store[key] = self.deserialize(pre[pos:pos + elen])
             pos += elen
-            self.states.setdefault(self._specs[code].name, {})[key] = entity
 
     def take_dirty(self) -> bytes:
-        """Every entity saved (``save_state`` true) since the last call, as bytes."""
+        """Every entity saved (``save_state`` true) since the last call, with its key group."""
         out: List[bytes] = []
-        by_name = {spec.name: (code, spec) for code, spec in self._specs.items()}
         for name, keys in self.dirty.items():
             if not keys:
                 continue
-            code, spec = by_name[name]
+            partitioned = self._by_name[name].partition is not None
             store = self.states.get(name, {})
             for key in keys:
                 if key not in store:
                     continue
                 kb = key_bytes(key)
                 eb = self.serialize(store[key])
-                out.append(_III.pack(code, state_hash(name, spec.partition is not None, key), len(kb)))
+                out.append(_II.pack(key_group(name, partitioned, key, self.key_groups), len(kb)))
                 out.append(kb)
                 out.append(_I.pack(len(eb)))
                 out.append(eb)
@@ -162,39 +166,46 @@ class KeyedRunner(LaneRunner):
 
     # -- results -------------------------------------------------------------------------------
     def _take_results(self) -> Optional[Tuple[Any, Any, Any, Any]]:
-        """As ``LaneRunner._take_results``, but routes are one bytes of keyed messages."""
-        parts: List[bytes] = []
-        for box in self.outboxes:
+        """As ``LaneRunner._take_results``, but routes are ``[code, key group, packed, count, ...]``."""
+        routes: List[Any] = []
+        for group, box in enumerate(self.outboxes):
             if not box.codes:
                 continue
-            specs = self._specs
-            for code, key, value in zip(box.codes, box.keys, box.values):
-                spec = specs[code]
-                try:
-                    vb = self._value_bytes(value)
-                except Exception as e:
-                    self.errors.append(("sending to state " + repr(spec.name), describe_error(e), short_repr(value)))
-                    continue
-                kb = key_bytes(key)
-                parts.append(_III.pack(code, state_hash(spec.name, spec.partition is not None, key), len(kb)))
-                parts.append(kb)
-                parts.append(_I.pack(len(vb)))
-                parts.append(vb)
-            box.codes, box.keys, box.values = [], [], []
+            codes = box.codes
+            if codes.count(codes[0]) == len(codes):
+                parts = [(codes[0], box)]
+            else:  # messages for several state steps (a state feeding two pipelines): one record each
+                by_code: Dict[int, Outbox] = {}
+                for code, key, value in zip(box.codes, box.keys, box.values):
+                    part = by_code.get(code)
+                    if part is None:
+                        part = by_code[code] = Outbox()
+                    part.codes.append(code)
+                    part.keys.append(key)
+                    part.values.append(value)
+                box.codes, box.keys, box.values = [], [], []
+                parts = list(by_code.items())
+            for code, part in parts:
+                packed, count, dropped = part.take_checked(self.serialize)
+                for _code, _key, value, e in dropped:
+                    self.errors.append(("sending to state " + repr(self._specs[code].name), describe_error(e) + (
+                        " (in the module's serialize(obj) while the message was routed to its state; make "
+                        "serialize return bytes for every value it is given)"), short_repr(value)))
+                if packed is not None:
+                    routes.extend((code, group, packed, count))
         result = super()._take_results()
-        if not parts:
+        if not routes:
             return result
-        routed = b"".join(parts)
         if result is None:
-            return (None, routed, None, None)
-        return (result[0], routed, result[2], result[3])
+            return (None, routes, None, None)
+        return (result[0], routes, result[2], result[3])
 
 
-def make_keyed_runner(result: Any, sink_formats: List[str]) -> KeyedRunner:
+def make_keyed_runner(result: Any, sink_formats: List[str], key_groups: int = DEFAULT_KEY_GROUPS) -> KeyedRunner:
     """A keyed runner using the module's own ``serialize``/``deserialize`` when it has them."""
     module = result.module
     serialize = getattr(module, "serialize", None)
     deserialize = getattr(module, "deserialize", None)
     if not (callable(serialize) and callable(deserialize)):
         serialize = deserialize = None
-    return KeyedRunner(result.app, list(sink_formats), serialize, deserialize)
+    return KeyedRunner(result.app, list(sink_formats), serialize, deserialize, int(key_groups))

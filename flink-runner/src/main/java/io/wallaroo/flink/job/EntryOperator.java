@@ -17,8 +17,9 @@ public final class EntryOperator extends PythonOperator<FrameChunk> {
     private transient int[] lengths;
     private transient int count;
 
-    public EntryOperator(AppBundle bundle, List<String> sinkFormats, int pipeline, int batchSize, long flushMillis) {
-        super(bundle, sinkFormats, batchSize, flushMillis);
+    public EntryOperator(AppBundle bundle, List<String> sinkFormats, int pipeline, int batchSize, long flushMillis,
+                         int keyGroups) {
+        super(bundle, sinkFormats, batchSize, flushMillis, keyGroups);
         this.pipeline = pipeline;
     }
 

@@ -1,29 +1,29 @@
 package io.wallaroo.flink.job;
 
 /**
- * What a Python operator emits: either one message for a state step ({@code target >= 0}, the
- * runner's step code, with its key and the stable hash of the key) or a batch of encoded output
- * for a sink ({@code target < 0}: sink id {@code -target - 1}, {@code count} messages in
- * {@code value}, laid out as that sink's format says). A Flink POJO.
+ * What a Python operator emits: either the messages of one batch for one state step and one key
+ * group ({@code target >= 0}, the runner's step code; {@code text} is their packed crossing, as
+ * between two local lanes) or a batch of encoded output for a sink ({@code target < 0}: sink id
+ * {@code -target - 1}, laid out in {@code value} as that sink's format says). {@code count} is the
+ * number of messages either way. A Flink POJO.
  */
 public class Envelope {
     private static final byte[] NONE = new byte[0];
 
     public int target;
-    public int hash;
+    public int group;
     public int count;
-    public byte[] key = NONE;
+    public String text = "";
     public byte[] value = NONE;
 
     public Envelope() {}
 
-    public static Envelope routed(int code, int hash, byte[] key, byte[] value) {
+    public static Envelope routed(int code, int group, String packed, int count) {
         Envelope e = new Envelope();
         e.target = code;
-        e.hash = hash;
-        e.key = key;
-        e.value = value;
-        e.count = 1;
+        e.group = group;
+        e.text = packed;
+        e.count = count;
         return e;
     }
 
@@ -37,9 +37,5 @@ public class Envelope {
 
     public boolean forSink(int sinkId) {
         return target == -sinkId - 1;
-    }
-
-    public PartitionKey partitionKey() {
-        return new PartitionKey(hash, key);
     }
 }

@@ -18,9 +18,12 @@ import io.wallaroo.flink.python.AppBundle;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.functions.Partitioner;
+import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.util.ArrayList;
@@ -33,7 +36,8 @@ import java.util.Set;
 /**
  * Turns the application model into a Flink job. Each pipeline's source feeds an entry operator
  * (decode and the steps before the first state); each named state is one keyed operator fed by
- * every step that uses it, keyed by the entity key with the local engine's hash; its output
+ * every step that uses it, fed one record per batch and key group (the local engine's hash of the
+ * entity key modulo the max parallelism, see {@link KeyGroupKeys}); its output
  * goes on to the next state or to the pipeline's sinks. Operator ids are derived from names, so
  * savepoints survive a change of parallelism.
  */
@@ -66,7 +70,10 @@ public final class JobTranslator {
         }
     }
 
+    private static final int DEFAULT_KEY_GROUPS = 128;
+
     private int pythonTasks;
+    private int keyGroups;
 
     /** How many Python operator instances the translated job has (each opens one context). */
     public int pythonTasks() {
@@ -75,6 +82,11 @@ public final class JobTranslator {
 
     public void translate(StreamExecutionEnvironment env) {
         int n = settings.parallelism();
+        keyGroups = env.getMaxParallelism() > 0 ? env.getMaxParallelism() : DEFAULT_KEY_GROUPS;
+        // Operators never modify a record after emitting it nor keep one they received, so
+        // chained operators (entry -> filter, state -> filter -> Kafka split) may pass records on
+        // without Flink copying each through its serializer.
+        env.getConfig().enableObjectReuse();
         List<Producer> producers = new ArrayList<>();
         for (Pipeline p : model.pipelines()) {
             DataStream<Envelope> entry = entry(env, p);
@@ -93,11 +105,10 @@ public final class JobTranslator {
                 }
             }
             boolean single = model.states().get(state).partitioning() instanceof StateDefinition.Single;
-            DataStream<Envelope> out = union(inputs)
-                    .keyBy(new ByPartitionKey(), TypeInformation.of(PartitionKey.class))
+            DataStream<Envelope> out = keyed(inputs, single ? 1 : n)
                     .transform("state " + state, ENVELOPE, new StateOperator(bundle, sinkFormats, state,
-                            settings.batchSize(), settings.flushMillis()))
-                    .setParallelism(single ? 1 : n).uid("wallaroo-state-" + state);
+                            settings.batchSize(), settings.flushMillis(), keyGroups))
+                    .setParallelism(single ? 1 : n).setMaxParallelism(keyGroups).uid("wallaroo-state-" + state);
             Set<Integer> targets = new LinkedHashSet<>();
             for (int code : codes) {
                 Pipeline p = model.pipelines().get(code / 4096);
@@ -153,7 +164,8 @@ public final class JobTranslator {
             }
         };
         return frames.transform("entry " + p.name(), ENVELOPE,
-                        new EntryOperator(bundle, sinkFormats, p.id(), settings.batchSize(), settings.flushMillis()))
+                        new EntryOperator(bundle, sinkFormats, p.id(), settings.batchSize(), settings.flushMillis(),
+                                keyGroups))
                 .setParallelism(entryParallelism).uid("wallaroo-entry-" + p.name());
     }
 
@@ -184,6 +196,22 @@ public final class JobTranslator {
                     .addSink(new ExtensionSinkFunction(ext.host(), ext.port(), id))
                     .name("extension sink " + ext.host() + ":" + ext.port()).setParallelism(1).uid(uid);
         }
+    }
+
+    /**
+     * A state's input keyed by key group. When one task feeds a state that runs as one task, every
+     * key group is already where it must be: the stream is only declared keyed, so the state
+     * operator chains to its producer (same thread, no serialization, no network buffer). Else
+     * Flink's keyBy shuffles each record to the task owning its key group.
+     */
+    private KeyedStream<Envelope, Integer> keyed(List<DataStream<Envelope>> inputs, int parallelism) {
+        KeyGroupKeys keys = new KeyGroupKeys(keyGroups);
+        // -Dwallaroo.flink.keyByAlways=true measures what the chaining saves (docs/flink.md).
+        if (parallelism == 1 && inputs.size() == 1 && inputs.get(0).getParallelism() == 1
+                && !Boolean.getBoolean("wallaroo.flink.keyByAlways")) {
+            return DataStreamUtils.reinterpretAsKeyedStream(inputs.get(0), keys, BasicTypeInfo.INT_TYPE_INFO);
+        }
+        return union(inputs).keyBy(keys, BasicTypeInfo.INT_TYPE_INFO);
     }
 
     private static DataStream<Envelope> union(List<DataStream<Envelope>> inputs) {
@@ -283,13 +311,6 @@ public final class JobTranslator {
                 }
             }
             return false;
-        }
-    }
-
-    static final class ByPartitionKey implements KeySelector<Envelope, PartitionKey> {
-        @Override
-        public PartitionKey getKey(Envelope e) {
-            return e.partitionKey();
         }
     }
 

@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * A thin adapter from Flink to the {@code wallaroo} runner: it buffers records and hands them to
  * Python as one batch (on size, on a short processing-time timer, before a checkpoint barrier and
  * at the end of input), then turns the batch's results into records: encoded output for sinks and
- * keyed messages for state operators. One exception in user code drops one message; it is logged
+ * one record per key group of messages for state operators. One exception in user code drops one message; it is logged
  * with its step and counted in the {@code wallarooStepFailures} metric.
  */
 public abstract class PythonOperator<IN> extends AbstractStreamOperator<Envelope>
@@ -35,6 +35,7 @@ public abstract class PythonOperator<IN> extends AbstractStreamOperator<Envelope
     private final List<String> sinkFormats;
     protected final int batchSize;
     private final long flushMillis;
+    protected final int keyGroups;
 
     protected transient TaskPython python;
     private transient boolean timerSet;
@@ -42,11 +43,12 @@ public abstract class PythonOperator<IN> extends AbstractStreamOperator<Envelope
     private transient Counter messagesIn;
     private transient Map<String, LogThrottle> throttles;
 
-    protected PythonOperator(AppBundle bundle, List<String> sinkFormats, int batchSize, long flushMillis) {
+    protected PythonOperator(AppBundle bundle, List<String> sinkFormats, int batchSize, long flushMillis, int keyGroups) {
         this.bundle = bundle;
         this.sinkFormats = List.copyOf(sinkFormats);
         this.batchSize = batchSize;
         this.flushMillis = flushMillis;
+        this.keyGroups = keyGroups;
     }
 
     @Override
@@ -56,7 +58,7 @@ public abstract class PythonOperator<IN> extends AbstractStreamOperator<Envelope
         messagesIn = getMetricGroup().counter("wallarooMessagesIn");
         throttles = new ConcurrentHashMap<>();
         try {
-            python = TaskPython.open(bundle, sinkFormats);
+            python = TaskPython.open(bundle, sinkFormats, keyGroups);
         } catch (IllegalStateException e) {
             // The module cannot load on this task manager: restarting would fail the same way.
             throw new SuppressRestartsException(e);
@@ -69,9 +71,14 @@ public abstract class PythonOperator<IN> extends AbstractStreamOperator<Envelope
     /** Hands the buffer to Python, empties it and returns the runner's result. */
     protected abstract Value runBuffered() throws Exception;
 
+    /** How many buffered messages make a batch worth a Python call before the flush timer. */
+    protected int batchThreshold() {
+        return batchSize;
+    }
+
     protected void afterAdd(int added) throws Exception {
         messagesIn.inc(added);
-        if (buffered() >= batchSize) {
+        if (buffered() >= batchThreshold()) {
             flush();
         } else if (!timerSet) {
             timerSet = true;
@@ -119,7 +126,7 @@ public abstract class PythonOperator<IN> extends AbstractStreamOperator<Envelope
         }
     }
 
-    /** Reads {@code (sinks, routes, errors, notices)}; routes are keyed messages ({@code wallaroo._keyed}). */
+    /** Reads {@code (sinks, routes, errors, notices)}; routes are packed per key group ({@code wallaroo._keyed}). */
     private void deliver(Value result) {
         if (result == null || result.isNull()) {
             return;
@@ -146,13 +153,11 @@ public abstract class PythonOperator<IN> extends AbstractStreamOperator<Envelope
         }
         Value routes = result.getArrayElement(1);
         if (!routes.isNull()) {
-            ByteBuffer in = ByteBuffer.wrap(routes.as(byte[].class));
-            while (in.hasRemaining()) {
-                int code = in.getInt();
-                int hash = in.getInt();
-                byte[] key = block(in);
-                byte[] value = block(in);
-                output.collect(new StreamRecord<>(Envelope.routed(code, hash, key, value)));
+            // [code, key group, packed crossing, count, ...]: one record per batch and key group
+            for (long i = 0, n = routes.getArraySize(); i < n; i += 4) {
+                output.collect(new StreamRecord<>(Envelope.routed(routes.getArrayElement(i).asInt(),
+                        routes.getArrayElement(i + 1).asInt(), routes.getArrayElement(i + 2).asString(),
+                        routes.getArrayElement(i + 3).asInt())));
             }
         }
     }

@@ -1,50 +1,57 @@
 package io.wallaroo.flink.job;
 
 import io.wallaroo.flink.python.AppBundle;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.graalvm.polyglot.Value;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
+import java.util.BitSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
- * One named state: a keyed operator fed by every step that uses it (of any pipeline). Entities
- * live in the Python context between batches; Flink's keyed state holds their bytes, written
- * for every entity saved since the last checkpoint just before the barrier, and read the first
- * time this instance sees a key (after a restore or a rescale).
+ * One named state: a keyed operator fed by every step that uses it (of any pipeline). A record is
+ * one batch's messages for one key group (keyed by {@link KeyGroupKeys}); buffered records reach
+ * Python in one call. Entities live in the Python context between calls; Flink's keyed state
+ * holds their bytes, per key group a map from entity key bytes to entity bytes, written for every
+ * entity saved since the last checkpoint just before the barrier, and read the first time this
+ * instance meets a key group (after a restore or a rescale).
  */
 public final class StateOperator extends PythonOperator<Envelope> {
-    private final String stateName;
+    /** A state call takes this many entry batches' worth of messages before the timer fires. */
+    private static final int BATCHES_PER_CALL = 8;
 
-    private transient ValueState<byte[]> entities;
-    private transient Set<PartitionKey> known;
-    private transient ByteArrayOutputStream batch;
-    private transient DataOutputStream batchOut;
+    private final String stateName;
+    private final KeyGroupKeys groupKeys;
+
+    private transient MapState<String, byte[]> entities;
+    private transient BitSet known;
+    private transient StringBuilder crossings;
     private transient ByteArrayOutputStream preloads;
     private transient DataOutputStream preloadOut;
     private transient int count;
 
-    public StateOperator(AppBundle bundle, List<String> sinkFormats, String stateName, int batchSize, long flushMillis) {
-        super(bundle, sinkFormats, batchSize, flushMillis);
+    public StateOperator(AppBundle bundle, List<String> sinkFormats, String stateName, int batchSize, long flushMillis,
+                         int keyGroups) {
+        super(bundle, sinkFormats, batchSize, flushMillis, keyGroups);
         this.stateName = stateName;
+        this.groupKeys = new KeyGroupKeys(keyGroups);
     }
 
     @Override
     public void open() throws Exception {
         super.open();
-        entities = getPartitionedState(new ValueStateDescriptor<>("entity:" + stateName, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-        known = new HashSet<>();
-        batch = new ByteArrayOutputStream(64 * 1024);
-        batchOut = new DataOutputStream(batch);
+        entities = getPartitionedState(new MapStateDescriptor<>("entities:" + stateName,
+                BasicTypeInfo.STRING_TYPE_INFO, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        known = new BitSet(keyGroups);
+        crossings = new StringBuilder(64 * 1024);
         preloads = new ByteArrayOutputStream();
         preloadOut = new DataOutputStream(preloads);
     }
@@ -52,29 +59,20 @@ public final class StateOperator extends PythonOperator<Envelope> {
     @Override
     public void processElement(StreamRecord<Envelope> element) throws Exception {
         Envelope e = element.getValue();
-        PartitionKey key = e.partitionKey();
-        if (known.add(key)) {
-            byte[] stored = entities.value(); // the current key is this record's: Flink set it
-            if (stored != null) {
-                writeEntity(preloadOut, e.target, key, stored);
+        if (!known.get(e.group)) {
+            known.set(e.group);
+            // The current key is this record's, so the map is this key group's entities.
+            for (Map.Entry<String, byte[]> entity : entities.entries()) {
+                byte[] key = entity.getKey().getBytes(StandardCharsets.ISO_8859_1);
+                preloadOut.writeInt(key.length);
+                preloadOut.write(key);
+                preloadOut.writeInt(entity.getValue().length);
+                preloadOut.write(entity.getValue());
             }
         }
-        batchOut.writeInt(e.target);
-        batchOut.writeInt(e.key.length);
-        batchOut.write(e.key);
-        batchOut.writeInt(e.value.length);
-        batchOut.write(e.value);
-        count++;
-        afterAdd(1);
-    }
-
-    private static void writeEntity(DataOutputStream out, int code, PartitionKey key, byte[] entity) throws IOException {
-        out.writeInt(code);
-        out.writeInt(key.hash);
-        out.writeInt(key.bytes.length);
-        out.write(key.bytes);
-        out.writeInt(entity.length);
-        out.write(entity);
+        crossings.append(e.text);
+        count += e.count;
+        afterAdd(e.count);
     }
 
     @Override
@@ -83,13 +81,18 @@ public final class StateOperator extends PythonOperator<Envelope> {
     }
 
     @Override
+    protected int batchThreshold() {
+        return batchSize * BATCHES_PER_CALL;
+    }
+
+    @Override
     protected Value runBuffered() {
-        String in = batch.toString(StandardCharsets.ISO_8859_1);
-        String pre = preloads.toString(StandardCharsets.ISO_8859_1);
-        batch.reset();
+        String in = crossings.toString();
+        String pre = preloads.size() == 0 ? "" : preloads.toString(StandardCharsets.ISO_8859_1);
+        crossings.setLength(0);
         preloads.reset();
         count = 0;
-        return python.runner().invokeMember("keyed", in, pre);
+        return python.runner().invokeMember("keyed", stateName, in, pre);
     }
 
     @Override
@@ -104,7 +107,7 @@ public final class StateOperator extends PythonOperator<Envelope> {
         saveDirty();
     }
 
-    /** Writes every entity saved since the last checkpoint into Flink's keyed state. */
+    /** Writes every entity saved since the last checkpoint into its key group's map. */
     private void saveDirty() throws Exception {
         if (python == null) {
             return;
@@ -113,12 +116,11 @@ public final class StateOperator extends PythonOperator<Envelope> {
         ByteBuffer in = ByteBuffer.wrap(dirty.as(byte[].class));
         Object before = getCurrentKey();
         while (in.hasRemaining()) {
-            in.getInt(); // step code
-            int hash = in.getInt();
-            byte[] key = block(in);
+            int group = in.getInt();
+            String key = new String(block(in), StandardCharsets.ISO_8859_1);
             byte[] entity = block(in);
-            setCurrentKey(new PartitionKey(hash, key));
-            entities.update(entity);
+            setCurrentKey(groupKeys.key(group));
+            entities.put(key, entity);
         }
         if (before != null) {
             setCurrentKey(before);

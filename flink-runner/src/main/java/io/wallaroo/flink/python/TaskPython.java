@@ -31,14 +31,14 @@ public final class TaskPython implements AutoCloseable {
     }
 
     /** Loads the application; a failure names the module and carries the Python traceback. */
-    public static TaskPython open(AppBundle bundle, List<String> sinkFormats) {
+    public static TaskPython open(AppBundle bundle, List<String> sinkFormats, int keyGroups) {
         List<Path> path = bundle.unpack();
         PythonEngine engine = ENGINES.computeIfAbsent(path, PythonEngine::new);
         Context context = engine.newContext();
         try {
             LoadedApplication app = LoadedApplication.load(context, bundle.module(), bundle.args());
             Value keyed = context.eval("python", "import wallaroo._keyed as k\nk");
-            Value runner = keyed.invokeMember("make_keyed_runner", app.loadResult(), sinkFormats.toArray());
+            Value runner = keyed.invokeMember("make_keyed_runner", app.loadResult(), sinkFormats.toArray(), keyGroups);
             OPENED.incrementAndGet();
             return new TaskPython(context, app, runner);
         } catch (ApplicationLoadException e) {
