@@ -23,6 +23,8 @@ class RecordingTarget(Target):
     def start(self, in_port, out_port):
         cmd = [c.format(inp=in_port, out=out_port) for c in self.command]
         self.lines = []
+        self.startup = []
+        self.started_at = time.perf_counter()
         self.proc = subprocess.Popen(cmd, cwd=self.cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         for line in self.proc.stdout:
             self.lines.append(line)
@@ -30,6 +32,7 @@ class RecordingTarget(Target):
                 break
         else:
             raise RuntimeError(f"{self.name} exited during start-up:\n" + "".join(self.lines))
+        self.ready_seconds = time.perf_counter() - self.started_at
         self.reader = threading.Thread(target=lambda: [self.lines.append(l) for l in self.proc.stdout], daemon=True)
         self.reader.start()
 
