@@ -69,7 +69,8 @@ wallaroo_heap_options() {
 # excluded from C2 and stay at C1's optimized tier; the launcher's main applies it),
 # and C2 only for methods about ten times hotter than its defaults, which the steady state's hot
 # code reaches within a second or two while import-time code does not. Measured on 2 cores, word
-# count, CPU seconds (docs/design.md): to ready 14 s instead of 16-23 s, the same CPU per word
+# count, quiet machine (docs/design.md): ready after 10-11.5 s of CPU instead of 13.8-13.9 s, the
+# first 2M words 1.2-1.4x faster, the same CPU per word
 # once warm. WALLAROO_JIT_TIERS=default leaves HotSpot's defaults; flags in WALLAROO_JAVA_OPTS come
 # later and win.
 wallaroo_jit_options() {
