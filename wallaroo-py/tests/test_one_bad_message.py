@@ -226,6 +226,27 @@ class Encoders(Around):
                 out, errors = self.around("bad", app_of(sinks=[tcp_sink(encoder_returning(value))]))
                 self.assertEqual(out, [b"a1", b"b2", b"xy", b"c3"])
 
+    def test_tcp_encoder_str_that_utf8_refuses_loses_only_that_message(self):
+        # The engine's runner joins a batch's str outputs and encodes them once; a lone
+        # surrogate must still cost only its own message, in both output modes.
+        for keep in (True, False):
+            with self.subTest(keep_messages=keep):
+                app = app_of(sinks=[tcp_sink(encoder_returning("x\udc80y"))])
+                out, errors = self.around("bad", app, LaneRunner(app, keep_messages=keep))
+                self.assertEqual(out, [b"a1", b"b2", b"c3"] if keep else b"a1b2c3")
+                self.assert_one_error(errors, "enc", "UnicodeEncodeError", "lone surrogates")
+                self.assertIn("udc80", errors[0][2])
+
+    def test_tcp_encoder_mixing_str_and_bytes_in_one_batch(self):
+        for value in (b"xy", bytearray(b"xy"), "\u00e9\u4e2d"):
+            with self.subTest(value=value):
+                app = app_of(sinks=[tcp_sink(encoder_returning(value))])
+                runner = LaneRunner(app)
+                sinks, _, errors, _ = runner.frames(0, *batch(["a1", "bad", "b2"]))
+                expected = b"a1" + (value.encode("utf-8") if isinstance(value, str) else bytes(value)) + b"b2"
+                self.assertEqual(sinks, [0, expected, 3])
+                self.assertIsNone(errors)
+
     def record_runner(self, enc):
         app = app_of(sinks=[tcp_sink(enc)])
         return LaneRunner(app, sink_formats=[RECORDS], keep_messages=True)

@@ -113,7 +113,11 @@ class LaneRunner:
         self.outboxes: List[Outbox] = [Outbox() for _ in range(lanes)]
         sinks = [s for p in app.pipelines for s in p.sinks]
         formats = sink_formats or [RECORDS if getattr(s, "kind", "tcp") != "tcp" else STREAM for s in sinks]
-        self.sink_buffers: List[List[bytes]] = [[] for _ in sinks]
+        # A stream sink's buffer holds each output as its encoder returned it, str or bytes: the
+        # str outputs of a batch are joined and encoded once in _take_results (_stream_bytes).
+        self.sink_buffers: List[List[Any]] = [[] for _ in sinks]
+        self._sink_encoders: List[str] = [str(s.encoder.name) for s in sinks]
+        self._sink_streams: List[bool] = [f == STREAM for f in formats]
         self._entries: List[Callable[[Any], None]] = []
         self._decoders: List[Callable[[bytes], Any]] = []
         self._decoder_names: List[str] = []
@@ -174,15 +178,16 @@ class LaneRunner:
         return to_all
 
     @staticmethod
-    def _stream_sink(encoder: Any, buf: List[bytes], counts: List[int], fails: int) -> Callable[[Any], None]:
+    def _stream_sink(encoder: Any, buf: List[Any], counts: List[int], fails: int) -> Callable[[Any], None]:
+        """A str output is buffered as it is and encoded with the rest of its batch: one
+        str.encode per message costs GraalPy about 300 ns, a joined batch about 80 ns a message."""
         fn, name, append = encoder.fn, encoder.name, buf.append
 
         def sink(value: Any) -> None:
             try:
                 out = fn(value)
-                if out.__class__ is not bytes:
-                    out = out.encode("utf-8") if out.__class__ is str else _sink_bytes(
-                        out, name, "a TCP sink's encoder must return bytes or str (sent as UTF-8)")
+                if out.__class__ is not str and out.__class__ is not bytes:
+                    out = _sink_bytes(out, name, "a TCP sink's encoder must return bytes or str (sent as UTF-8)")
             except StepError as err:
                 if fails >= 0:
                     counts[fails] += 1
@@ -447,6 +452,33 @@ class LaneRunner:
         return [r[0] for r in kept], [r[1] for r in kept], [r[2] for r in kept]
 
     # -- results -------------------------------------------------------------------------------
+    def _stream_joined(self, sink_id: int, buf: List[Any]) -> Tuple[bytes, int]:
+        """A stream sink's batch as one bytes, and how many outputs it holds: all str (the
+        usual case) joined then encoded once, all bytes joined, a mix item by item."""
+        try:
+            if buf[0].__class__ is str:
+                return "".join(buf).encode("utf-8"), len(buf)
+            return b"".join(buf), len(buf)
+        except (TypeError, UnicodeEncodeError):  # str and bytes mixed, or a str UTF-8 refuses
+            parts = self._stream_bytes(sink_id, buf)
+            return b"".join(parts), len(parts)
+
+    def _stream_bytes(self, sink_id: int, buf: List[Any]) -> List[bytes]:
+        """Each output as bytes. A str that UTF-8 cannot encode (a lone surrogate) is reported as
+        its encoder's error and dropped; the batch's other outputs go on."""
+        out = []
+        for item in buf:
+            if item.__class__ is str:
+                try:
+                    item = item.encode("utf-8")
+                except UnicodeEncodeError as e:
+                    self.errors.append((self._sink_encoders[sink_id], describe_error(e) + (
+                        " (the encoder returned a str that UTF-8 cannot encode; return bytes, or a str"
+                        " without lone surrogates)"), short_repr(item)))
+                    continue
+            out.append(item)
+        return out
+
     def _take_results(self) -> Optional[Tuple[Any, ...]]:
         """``(sinks, routes, errors, notices)`` or None when the batch produced nothing at all;
         with ``count_steps`` a fifth element, ``steps``.
@@ -472,9 +504,17 @@ class LaneRunner:
             if buf:
                 if sinks is None:
                     sinks = []
+                count = len(buf)
+                if not self._sink_streams[sink_id]:
+                    data = buf[:] if self.keep_messages else b"".join(buf)
+                elif self.keep_messages:
+                    data = self._stream_bytes(sink_id, buf)
+                    count = len(data)
+                else:
+                    data, count = self._stream_joined(sink_id, buf)
                 sinks.append(sink_id)
-                sinks.append(buf[:] if self.keep_messages else b"".join(buf))
-                sinks.append(len(buf))
+                sinks.append(data)
+                sinks.append(count)
                 buf.clear()
         routes = None
         for lane, box in enumerate(self.outboxes):
