@@ -62,7 +62,8 @@ public final class KafkaBenchmark implements Callable<Integer> {
     int records;
     @Option(names = "--partitions", defaultValue = "4", description = "Partitions per topic (default: ${DEFAULT-VALUE}).")
     int partitions;
-    @Option(names = "--lanes", defaultValue = "2", description = "Engine lanes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lanes", defaultValue = "0",
+            description = "Engine lanes (default: 0, the engine's own default for this machine, what a user gets).")
     int lanes;
     @Option(names = "--linger-ms", defaultValue = "5", description = "Producer linger, for the engine's sink and the raw producers (default: ${DEFAULT-VALUE}).")
     int lingerMs;
@@ -322,10 +323,13 @@ public final class KafkaBenchmark implements Callable<Integer> {
 
         void start() throws Exception {
             List<String> command = new ArrayList<>(List.of(repo.resolve("scripts/wallaroo").toString(),
-                    "--application-module", "celsius_kafka", "--ponythreads", Integer.toString(lanes),
+                    "--application-module", "celsius_kafka",
                     "--kafka_source_topic", "bench-in", "--kafka_source_brokers", kafka.bootstrapServers(),
                     "--kafka_sink_topic", outTopic, "--kafka_sink_brokers", kafka.bootstrapServers(),
                     "--kafka_sink_max_produce_buffer_ms", Integer.toString(lingerMs)));
+            if (lanes > 0) {
+                command.addAll(List.of("--ponythreads", Integer.toString(lanes)));
+            }
             command.addAll(extraFlags);
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(repo.resolve("examples/celsius_kafka").toFile()).redirectErrorStream(true);
