@@ -2,6 +2,7 @@
 why it cannot load and what to do, on CPython and on GraalPy alike."""
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -63,6 +64,22 @@ class CExtensionTest(unittest.TestCase):
         result = _bridge.load("uses_nothing", [])
         self.assertEqual(result.kind, "import-failed")
         self.assertIn("imports 'no_such_module_here', which cannot be found", result.message)
+
+
+class ImportCostTest(unittest.TestCase):
+    """What the engine imports before it is ready is paid for in a cold GraalPy context (seconds
+    for typing or inspect, most of a second for pickle with re and enum), so the bridge imports
+    none of them; they load when something first needs them."""
+
+    @unittest.skipUnless(sys.implementation.name == "cpython", "starts a fresh interpreter with sys.executable")
+    def test_the_bridge_imports_no_heavy_modules(self):
+        package = os.path.dirname(os.path.dirname(os.path.abspath(_bridge.__file__)))
+        code = ("import sys; import wallaroo._bridge; "
+                "print(' '.join(m for m in ('pickle', 're', 'enum', 'typing', 'inspect', 'traceback')"
+                " if m in sys.modules))")
+        out = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True,
+                             env=dict(os.environ, PYTHONPATH=package))
+        self.assertEqual(out.stdout.strip(), "")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import support
 from support import Counter, count, first_letter, tcp_sink, tcp_source, text_decoder
 import wallaroo
 import wallaroo.testing
+from wallaroo._runner import pickle_dumps, pickle_loads
 from wallaroo.testing import Failure, Harness, frame, run, unframe
 
 
@@ -150,7 +151,8 @@ class HarnessTest(unittest.TestCase):
         self.assertIs(harness.runner.serialize, serialize)
         self.assertIs(harness.runner.deserialize, deserialize)
         only_one = Harness(make_module(serialize=serialize))
-        self.assertIs(only_one.runner.serialize, pickle.dumps)
+        self.assertIs(only_one.runner.serialize, pickle_dumps, "one without the other: pickle for both")
+        self.assertIs(only_one.runner.deserialize, pickle_loads)
 
     def test_send_stream(self):
         harness = Harness(make_module())

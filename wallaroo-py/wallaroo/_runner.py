@@ -15,7 +15,6 @@ own semantics.
 """
 from __future__ import annotations
 
-import pickle
 import struct
 import zlib
 from itertools import repeat
@@ -29,6 +28,19 @@ STREAM = "stream"     # sink output: the encoder's bytes end to end (TCP)
 RECORDS = "records"   # sink output: length-prefixed (key, value) records (Kafka, extensions)
 
 _INT32 = struct.Struct(">i")
+
+
+def pickle_dumps(value: Any) -> bytes:
+    """``pickle.dumps``, imported on first use: pickle and the ``re`` and ``enum`` it imports cost
+    a fresh GraalPy context most of a second before ready (measured), and an application whose
+    values cross lanes as plain data never needs it."""
+    import pickle
+    return pickle.dumps(value)
+
+
+def pickle_loads(data: bytes) -> Any:
+    import pickle
+    return pickle.loads(data)
 
 
 class StepError(Exception):
@@ -103,8 +115,8 @@ class LaneRunner:
         self.keep_messages = keep_messages
         self.lane = lane
         self.lanes = lanes
-        self.serialize = serialize or pickle.dumps
-        self.deserialize = deserialize or pickle.loads
+        self.serialize = serialize or pickle_dumps
+        self.deserialize = deserialize or pickle_loads
         self.states: Dict[str, Dict[Any, Any]] = {}
         self.dirty: Dict[str, set] = {}
         self.notices: List[str] = []

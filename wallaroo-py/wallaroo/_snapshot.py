@@ -27,6 +27,7 @@ import pickle
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from wallaroo._crossing import _is_plain
+from wallaroo._runner import pickle_dumps
 
 _KEY_MARSHAL_VERSION = 2
 
@@ -89,7 +90,7 @@ def encode_key(key: Any, serialize: Optional[Callable[[Any], bytes]]) -> bytes:
 
 def _user_codec(runner: Any) -> Tuple[Optional[Callable[[Any], bytes]], Optional[Callable[[bytes], Any]]]:
     """The module's own serialize/deserialize, or None when the runner fell back to pickle."""
-    if runner.serialize is pickle.dumps:
+    if runner.serialize is pickle_dumps:
         return None, None
     return runner.serialize, runner.deserialize
 
