@@ -74,15 +74,6 @@ class RunnerTest(unittest.TestCase):
         runner = LaneRunner(app, **kwargs)
         return runner, runner.frames(0, *batch(messages))
 
-    def test_sizes_as_java_sends_them(self):
-        # The engine sends the sizes as a latin-1 str of 4-byte big-endian ints (FrameLengths.java).
-        data, lengths = batch(["a", "", "b" * 70000, "c"])
-        packed = b"".join(n.to_bytes(4, "big") for n in lengths).decode("latin-1")
-        as_ints = LaneRunner(app_of(sinks=[tcp_sink(line)])).frames(0, data, lengths)
-        as_str = LaneRunner(app_of(sinks=[tcp_sink(line)])).frames(0, data.decode("latin-1"), packed)
-        self.assertEqual(as_str, as_ints)
-        self.assertEqual(as_str[0], [0, b"a\n\n" + b"b" * 70000 + b"\nc\n", 4])
-
     def test_nothing_out_returns_none(self):
         runner, result = self.run_one(app_of(("to", (drop_x,))), ["x", "x"])
         self.assertIsNone(result)

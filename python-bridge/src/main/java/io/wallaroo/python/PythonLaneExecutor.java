@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -90,7 +91,7 @@ final class PythonLaneExecutor implements LaneExecutor {
     @Override
     public void onFrames(int pipelineId, FrameBatch batch, LaneOutput out) {
         String data = new String(batch.data(), 0, batch.dataLength(), StandardCharsets.ISO_8859_1);
-        String lengths = FrameLengths.pack(batch.lengths(), batch.count());
+        int[] lengths = batch.lengths().length == batch.count() ? batch.lengths() : Arrays.copyOf(batch.lengths(), batch.count());
         Value result;
         synchronized (context) {
             result = frames.execute(pipelineId, data, lengths);

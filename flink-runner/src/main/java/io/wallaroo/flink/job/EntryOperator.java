@@ -1,7 +1,6 @@
 package io.wallaroo.flink.job;
 
 import io.wallaroo.flink.python.AppBundle;
-import io.wallaroo.python.FrameLengths;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.graalvm.polyglot.Value;
 
@@ -56,7 +55,7 @@ public final class EntryOperator extends PythonOperator<FrameChunk> {
     @Override
     protected Value runBuffered() {
         String text = new String(data, 0, size, StandardCharsets.ISO_8859_1);
-        String batch = FrameLengths.pack(lengths, count);
+        int[] batch = Arrays.copyOf(lengths, count);
         size = 0;
         count = 0;
         return python.runner().invokeMember("frames", pipeline, text, batch);
