@@ -60,8 +60,8 @@ wallaroo_heap_options() {
     heap_opts=(-XX:+UseSerialGC -Xms64m "-Xmx$((256 + 64 * lanes))m" -XX:MetaspaceSize=128m)
     # Native memory outside the heap: the JIT compilers' arenas peak at 80-100 MB during warm-up
     # and glibc keeps what they free, one malloc arena per thread that used it. Two arenas, and the
-    # JVM handing freed memory back every 2 s (JDK 22+), took word count's peak RSS from 658-690 MB
-    # to 548-605 MB with no measurable cost (docs/design.md). MALLOC_ARENA_MAX set by the user wins.
+    # JVM handing freed memory back every 2 s (JDK 22+), took word count's peak RSS from 658-700 MB
+    # to 548-622 MB with no measurable cost (docs/design.md). MALLOC_ARENA_MAX set by the user wins.
     local major
     major=$(_java_major "$JAVA_HOME/bin/java")
     [ "${major%%.*}" -ge 22 ] && heap_opts+=(-XX:TrimNativeHeapInterval=2000)

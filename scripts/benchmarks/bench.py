@@ -358,11 +358,11 @@ def main():
     parser.add_argument("--flink-parallelism", default="1,2",
                         help="word count on the Flink runner's mini-cluster at these parallelisms")
     parser.add_argument("--no-flink", action="store_true", help="skip the Flink runner")
+    if "--short" in sys.argv[1:]:
+        # --short changes the defaults only: options given with it still win (--short --lanes 1).
+        parser.set_defaults(workloads="word_count", lines=50000, cold_words=600000, lanes="1,2",
+                            warmup_seconds=25.0, latency_seconds=4.0, no_ceiling=True, no_crossing=True)
     args = parser.parse_args()
-    if args.short:
-        args.workloads, args.lines, args.cold_words = "word_count", 50000, 600000
-        args.lanes, args.warmup_seconds, args.latency_seconds = "1,2", 25.0, 4.0
-        args.no_ceiling = args.no_crossing = True
     args.connection_counts = [int(c) for c in args.connections.split(",")]
 
     results = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "cores": os.cpu_count(), "args": vars(args),

@@ -126,7 +126,7 @@ class LaneRunner:
         sinks = [s for p in app.pipelines for s in p.sinks]
         formats = sink_formats or [RECORDS if getattr(s, "kind", "tcp") != "tcp" else STREAM for s in sinks]
         # A stream sink's buffer holds each output as its encoder returned it, str or bytes: the
-        # str outputs of a batch are joined and encoded once in _take_results (_stream_bytes).
+        # str outputs of a batch are joined and encoded once in _take_results (_stream_joined).
         self.sink_buffers: List[List[Any]] = [[] for _ in sinks]
         self._sink_encoders: List[str] = [str(s.encoder.name) for s in sinks]
         self._sink_streams: List[bool] = [f == STREAM for f in formats]
