@@ -6,6 +6,9 @@ import io.wallaroo.engine.topology.Application;
 import io.wallaroo.engine.topology.Pipeline;
 import io.wallaroo.engine.topology.SinkSpec;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /** Turns the topology's source and sink descriptions into running connectors. */
 public interface ConnectorFactory {
     /**
@@ -20,9 +23,9 @@ public interface ConnectorFactory {
      * sinks), or empty when every sink delivers at least once. Called once, after
      * {@link #prepare} and before any sink is created.
      */
-    default java.util.Optional<TransactionalOutput> transactionalOutput(Application application,
-                                                                        java.time.Duration snapshotInterval) {
-        return java.util.Optional.empty();
+    default Optional<TransactionalOutput> transactionalOutput(Application application, Duration snapshotInterval,
+                                                              EngineSettings settings) {
+        return Optional.empty();
     }
 
     Source source(Pipeline pipeline, EngineSettings settings);

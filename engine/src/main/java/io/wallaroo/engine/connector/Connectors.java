@@ -43,7 +43,8 @@ public final class Connectors implements ConnectorFactory {
 
     /** With {@link KafkaOptions#exactlyOnce()}: one transactional producer for every Kafka sink. */
     @Override
-    public Optional<TransactionalOutput> transactionalOutput(Application application, Duration snapshotInterval) {
+    public Optional<TransactionalOutput> transactionalOutput(Application application, Duration snapshotInterval,
+                                                             EngineSettings settings) {
         if (!kafka.exactlyOnce()) {
             return Optional.empty();
         }
@@ -52,9 +53,8 @@ public final class Connectors implements ConnectorFactory {
         if (kafkaSinks.isEmpty()) {
             return Optional.empty();
         }
-        // The sink buffer setting is not known here; the default sizes the producer's memory.
         transactions = new KafkaTransactions(application.name(), kafkaSinks, snapshotInterval, kafka, metrics,
-                EngineSettings.defaults(1).sinkBufferBytes());
+                settings.sinkBufferBytes());
         return Optional.of(transactions);
     }
 

@@ -1,5 +1,6 @@
 package io.wallaroo.engine.runtime;
 
+import io.wallaroo.engine.connector.TransactionalOutput;
 import io.wallaroo.engine.snapshot.EntityBytes;
 import io.wallaroo.engine.snapshot.SnapshotStore;
 import org.slf4j.Logger;
@@ -78,7 +79,7 @@ final class SnapshotCoordinator implements AutoCloseable {
     private final Object oneCutAtATime = new Object();
     private volatile boolean retryWrite = true;       // nothing written yet, or the last write failed
     private Map<String, Map<String, Long>> lastPositions = Map.of();
-    private io.wallaroo.engine.connector.TransactionalOutput transactional; // null: output is at least once
+    private TransactionalOutput transactional; // null: output is at least once
     private volatile CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
     private volatile long committedId;     // the snapshot whose epoch was committed last
     private volatile boolean failedForGood; // a commit failed: no more snapshots from this process
@@ -108,7 +109,7 @@ final class SnapshotCoordinator implements AutoCloseable {
      * Commits {@code output}'s transactions with the snapshots (call before {@link #start});
      * {@code restoredId} is the snapshot this run started from, 0 when fresh.
      */
-    void commitOutputWith(io.wallaroo.engine.connector.TransactionalOutput output, long restoredId) {
+    void commitOutputWith(TransactionalOutput output, long restoredId) {
         this.transactional = output;
         this.committedId = restoredId;
     }

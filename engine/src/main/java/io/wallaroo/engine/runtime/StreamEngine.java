@@ -6,6 +6,7 @@ import io.wallaroo.engine.connector.Inlet;
 import io.wallaroo.engine.connector.Sink;
 import io.wallaroo.engine.connector.Source;
 import io.wallaroo.engine.connector.SourceContext;
+import io.wallaroo.engine.connector.TransactionalOutput;
 import io.wallaroo.engine.topology.Application;
 import io.wallaroo.engine.topology.Pipeline;
 import io.wallaroo.engine.topology.SinkSpec;
@@ -51,7 +52,7 @@ public final class StreamEngine implements AutoCloseable {
     private SnapshotCoordinator snapshots;
     private String restoreSummary = "resilience off";
     private volatile CompletableFuture<Void> lanesStarted = new CompletableFuture<>();
-    private io.wallaroo.engine.connector.TransactionalOutput transactional; // exactly-once sinks, when any
+    private TransactionalOutput transactional; // exactly-once sinks, when any
 
     public StreamEngine(Application application, LaneExecutorFactory executors, ConnectorFactory connectors,
                         EngineSettings settings) {
@@ -91,7 +92,7 @@ public final class StreamEngine implements AutoCloseable {
         String fingerprint = Fingerprint.of(application);
         if (snapshotStore != null) {
             long newestCommitted = Long.MAX_VALUE;
-            transactional = connectors.transactionalOutput(application, snapshotInterval).orElse(null);
+            transactional = connectors.transactionalOutput(application, snapshotInterval, settings).orElse(null);
             if (transactional != null) {
                 newestCommitted = transactional.lastCommittedSnapshot().orElse(Long.MAX_VALUE);
             }
