@@ -256,6 +256,26 @@ class RunnerTest(unittest.TestCase):
         self.assertEqual(sinks, [0, expected, 2])
         self.assertEqual(STREAM, "stream")
 
+    def test_record_sinks_frame_every_key_and_size(self):
+        # str keys are encoded once and remembered up to a bound; past it, and for bytes keys and
+        # long blocks, every record must still carry its own exact lengths
+        def pair(d):
+            n = int(d)
+            key = "ké%d" % n if n % 3 else ("k%d" % n).encode("ascii")
+            return ("v" * (n % 1500) if n % 2 else b"w" * (n % 1500), key)
+        app = app_of(sinks=[tcp_sink(wallaroo.encoder(pair))])
+        runner = LaneRunner(app, sink_formats=[RECORDS])
+        numbers = [str(n) for n in range(6000)] + ["4", "5", "5999"]
+        sinks, _, errors, _ = runner.frames(0, *batch(numbers))
+        self.assertIsNone(errors)
+        expected = []
+        for d in numbers:
+            value, key = pair(d)
+            key = key.encode("utf-8") if isinstance(key, str) else key
+            value = value.encode("utf-8") if isinstance(value, str) else value
+            expected.append(struct.pack(">i", len(key)) + key + struct.pack(">i", len(value)) + value)
+        self.assertEqual(sinks, [0, b"".join(expected), len(numbers)])
+
 
 class Word(object):
     """A user object crossing lanes: needs serialize()/pickle."""
