@@ -411,9 +411,7 @@ class LaneRunner:
     def frames(self, pipeline: int, data: Any, lengths: Any) -> Any:
         """Runs a batch of raw messages of ``pipeline``. ``data`` holds them end to end, as
         ``bytes`` or as a latin-1 ``str`` (one char per byte, cheap to hand over from Java).
-        ``lengths``, their sizes, comes from Java as an ``int[]``: GraalPy reads it element by element
-        through the interpreter lock, yet a latin-1 str unpacked with one ``struct`` call per batch
-        ran the first seconds 15-20% slower in interleaved runs, so the array stays."""
+        ``lengths`` holds their sizes (the engine passes them through ``frames_spread``)."""
         raw = data.encode("latin-1") if isinstance(data, str) else data
         decode, entry, errors = self._decoders[pipeline], self._entries[pipeline], self.errors
         pos = 0
@@ -433,6 +431,11 @@ class LaneRunner:
             except Exception as e:  # noqa: BLE001 - user code outside a step (a key's __eq__): lose one message
                 errors.append(_unexpected(self.app.pipelines[pipeline].name, e, chunk))
         return self._take_results()
+
+    def frames_spread(self, pipeline: int, data: Any, *lengths: int) -> Any:
+        """``frames`` with the sizes as arguments, as the engine calls it: they arrive as a tuple of
+        ints, which GraalPy iterates about ten times faster than a Java ``int[]`` (measured warm)."""
+        return self.frames(pipeline, data, lengths)
 
     def messages(self, pipeline: int, messages: List[Any]) -> Any:
         """Runs already-decoded messages of ``pipeline`` (used by the test harness)."""

@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -38,7 +37,7 @@ final class PythonLaneExecutor implements LaneExecutor {
         this.lane = lane;
         this.context = context;
         this.runner = runner;
-        this.frames = runner.getMember("frames");
+        this.frames = runner.getMember("frames_spread");
         this.routed = runner.getMember("routed");
     }
 
@@ -91,10 +90,10 @@ final class PythonLaneExecutor implements LaneExecutor {
     @Override
     public void onFrames(int pipelineId, FrameBatch batch, LaneOutput out) {
         String data = new String(batch.data(), 0, batch.dataLength(), StandardCharsets.ISO_8859_1);
-        int[] lengths = batch.lengths().length == batch.count() ? batch.lengths() : Arrays.copyOf(batch.lengths(), batch.count());
+        Object[] args = FrameArguments.of(pipelineId, data, batch.lengths(), batch.count());
         Value result;
         synchronized (context) {
-            result = frames.execute(pipelineId, data, lengths);
+            result = frames.execute(args);
             deliver(result, out);
         }
     }

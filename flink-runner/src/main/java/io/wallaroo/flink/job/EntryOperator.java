@@ -1,6 +1,7 @@
 package io.wallaroo.flink.job;
 
 import io.wallaroo.flink.python.AppBundle;
+import io.wallaroo.python.FrameArguments;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.graalvm.polyglot.Value;
 
@@ -55,9 +56,9 @@ public final class EntryOperator extends PythonOperator<FrameChunk> {
     @Override
     protected Value runBuffered() {
         String text = new String(data, 0, size, StandardCharsets.ISO_8859_1);
-        int[] batch = Arrays.copyOf(lengths, count);
+        Object[] args = FrameArguments.of(pipeline, text, lengths, count);
         size = 0;
         count = 0;
-        return python.runner().invokeMember("frames", pipeline, text, batch);
+        return python.runner().invokeMember("frames_spread", args);
     }
 }
