@@ -9,7 +9,8 @@ are noisy: compare ratios, not absolute figures).
 For each workload and lane count, from one launch: the time from launch to ready (and the
 engine's start-up phases), the cold rate over the first --cold-words outputs, the seconds of
 traffic until a pass runs at 90% of full speed, the warm rate for each connection count,
-latency percentiles at half the one-connection rate, and the peak RSS. Next to them: the in-process ceiling (the same Python functions
+latency percentiles at half the one-connection rate, the peak RSS, and the share of CPU time
+the host stole from this virtual machine meanwhile (/proc/stat). Next to them: the in-process ceiling (the same Python functions
 in a plain loop inside GraalPy), the lane-scaling ratio, for word count a plain-CPython server
 doing the same work, and what a lane crossing costs. For word count, the same application as an
 Apache Flink job on the embedded mini-cluster (scripts/wallaroo --engine flink), at each
@@ -145,6 +146,24 @@ def cpu_seconds(pid):
         return None
 
 
+def cpu_ticks():
+    """(steal, total) ticks of all CPUs so far, from /proc/stat; None where it cannot be read."""
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:9]]  # user .. steal
+        return fields[7], sum(fields)
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def steal_pct(before, after):
+    """Share of the CPU time between two cpu_ticks() the hypervisor gave to other guests: on a
+    shared virtual machine a stolen core stalls every thread on it, which latency tails show."""
+    if before is None or after is None or after[1] <= before[1]:
+        return None
+    return round(100.0 * (after[0] - before[0]) / (after[1] - before[1]), 1)
+
+
 def peak_rss_mb(pid):
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -199,6 +218,7 @@ def measure(target, workload, args):
     receiver = Receiver(workload)
     in_port = free_port()
     result = {"target": target.name, "load_before": os.getloadavg()[0]}
+    ticks_at_start = cpu_ticks()
     target.start(in_port, receiver.port)
     result["ready_s"] = round(target.ready_seconds, 2)
     pid = target.proc.pid
@@ -249,12 +269,15 @@ def measure(target, workload, args):
         reached = next((t for t, _, r in passes if r >= 0.9 * full), None)
         result["seconds_to_90pct"] = round(reached, 1) if reached is not None else None
         if args.latency_seconds > 0:
+            ticks = cpu_ticks()
             result.update(latency(receiver, workload, in_port, one["messages_per_s"] * 0.5, args.latency_seconds))
+            result["latency_steal_pct"] = steal_pct(ticks, cpu_ticks())
         result["peak_rss_mb"] = peak_rss_mb(target.proc.pid)
     finally:
         target.stop()
         receiver.server.close()
     result["load_after"] = os.getloadavg()[0]
+    result["steal_pct"] = steal_pct(ticks_at_start, cpu_ticks())
     return result
 
 
@@ -323,6 +346,8 @@ def summary(run, unit):
     if "latency_ms_p50" in run:
         text += (f"; latency at {run['latency_rate_per_s']:,} messages/s: p50 {run['latency_ms_p50']} ms,"
                  f" p99 {run['latency_ms_p99']} ms, p99.9 {run['latency_ms_p999']} ms")
+        if run.get("latency_steal_pct") is not None:
+            text += f" ({run['latency_steal_pct']}% of the CPU stolen by the host meanwhile)"
     if "first_output_s" in run:
         text += f"; ready {run['ready_s']} s, first output {run['first_output_s']} s after start"
     if run.get("peak_rss_mb"):
@@ -331,7 +356,10 @@ def summary(run, unit):
         warm_cpu = next(iter(run["warm"].values())).get("cpu_us_per_output")
         text += (f"; CPU: {run['ready_cpu_s']:.1f} s to ready, {run['cold_cpu_us_per_output']} us per output cold,"
                  f" {warm_cpu} us warm")
-    text += f" (load {run['load_before']:.1f} -> {run['load_after']:.1f})"
+    text += f" (load {run['load_before']:.1f} -> {run['load_after']:.1f}"
+    if run.get("steal_pct") is not None:
+        text += f", CPU stolen by the host {run['steal_pct']}%"
+    text += ")"
     return text
 
 
