@@ -256,6 +256,14 @@ class RunnerTest(unittest.TestCase):
         self.assertEqual(sinks, [0, expected, 2])
         self.assertEqual(STREAM, "stream")
 
+    def test_a_record_encoder_may_return_a_namedtuple_pair(self):
+        from collections import namedtuple
+        Record = namedtuple("Record", "value key")
+        app = app_of(sinks=[tcp_sink(wallaroo.encoder(lambda d: Record(d, "k")))])
+        sinks, _, errors, _ = LaneRunner(app, sink_formats=[RECORDS]).frames(0, *batch(["ab"]))
+        self.assertIsNone(errors)
+        self.assertEqual(sinks, [0, struct.pack(">i", 1) + b"k" + struct.pack(">i", 2) + b"ab", 1])
+
     def test_record_sinks_frame_every_key_and_size(self):
         # str keys are encoded once and remembered up to a bound; past it, and for bytes keys and
         # long blocks, every record must still carry its own exact lengths

@@ -217,13 +217,13 @@ class LaneRunner:
         """Each output as one record in the RECORDS layout. A str key is encoded once and kept with
         its length prefix (keys repeat: sensors, users), and lengths below 1024 come from a table:
         GraalPy's str.encode and struct.pack cost about 300 ns a message here, measured warm."""
-        fn, name, append, pack, sizes = encoder.fn, encoder.name, buf.append, _INT32.pack, _SIZE_PREFIXES
+        fn, name, append, pack, sizes = encoder.fn, encoder.name, buf.append, _INT32.pack, _size_prefixes()
         prefixed_keys: Dict[str, bytes] = {}
 
         def sink(value: Any) -> None:
             try:
                 out = fn(value)
-                if out.__class__ is tuple:
+                if isinstance(out, tuple):  # a namedtuple pair is a pair too
                     if len(out) != 2:
                         raise StepError(name, TypeError(
                             f"{_RECORD_RULE}, got a tuple of {len(out)} items {short_repr(out, 60)}"), value)
@@ -584,14 +584,22 @@ class LaneRunner:
 _RECORD_RULE = ("an encoder of a Kafka or extension sink must return bytes or str, or a pair (value, key) "
                 "with a bytes or str value and a bytes, str or None key")
 _U64_MAX = 2 ** 64 - 1
-_SIZE_PREFIXES = [_INT32.pack(n) for n in range(1024)]  # a record's int32 length prefixes, by length
 _NO_KEY = _INT32.pack(-1)
 _KEYS_KEPT = 4096  # distinct str keys a record sink keeps encoded; later new keys are encoded each time
+_SIZE_PREFIXES: List[bytes] = []
+
+
+def _size_prefixes() -> List[bytes]:
+    """A record's int32 length prefixes for lengths below 1024, made when the first record sink is:
+    a thousand struct calls would add to every application's start in a cold interpreter."""
+    if not _SIZE_PREFIXES:
+        _SIZE_PREFIXES.extend(_INT32.pack(n) for n in range(1024))
+    return _SIZE_PREFIXES
 
 
 def _size_prefixed(block: bytes) -> bytes:
     n = len(block)
-    return (_SIZE_PREFIXES[n] if n < 1024 else _INT32.pack(n)) + block
+    return (_size_prefixes()[n] if n < 1024 else _INT32.pack(n)) + block
 
 
 def _sink_bytes(value: Any, name: str, rule: str) -> bytes:
