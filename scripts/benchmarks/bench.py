@@ -158,7 +158,7 @@ def cpu_ticks():
 
 def steal_pct(before, after):
     """Share of the CPU time between two cpu_ticks() the hypervisor gave to other guests: on a
-    shared virtual machine a stolen core stalls every thread on it, which latency tails show."""
+    shared virtual machine a stolen core stalls whatever runs on it, so a figure reads against it."""
     if before is None or after is None or after[1] <= before[1]:
         return None
     return round(100.0 * (after[0] - before[0]) / (after[1] - before[1]), 1)
