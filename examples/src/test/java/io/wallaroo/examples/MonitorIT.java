@@ -10,8 +10,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -190,10 +190,9 @@ class MonitorIT {
 
             // The page updates itself: the summary line's rates and totals change without a reload.
             Set<String> seen = new LinkedHashSet<>();
-            WebElement summary = browser.findElement(By.cssSelector(".pipeline .psum"));
             long deadline = System.nanoTime() + Duration.ofSeconds(25).toNanos();
             while (System.nanoTime() < deadline && seen.size() < 4) {
-                seen.add(summary.getText());
+                seen.add(textOf(browser, ".pipeline .psum"));
                 Thread.sleep(700);
             }
             assertTrue(seen.size() >= 3, "the rates shown changed while data flowed: " + seen);
@@ -202,13 +201,13 @@ class MonitorIT {
             Set<String> stepRates = new LinkedHashSet<>();
             long stepDeadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (System.nanoTime() < stepDeadline && stepRates.size() < 3) {
-                stepRates.add(browser.findElement(By.cssSelector("g.node[data-step='Count Word'] text.step-rate")).getText());
+                stepRates.add(textOf(browser, "g.node[data-step='Count Word'] text.step-rate"));
                 Thread.sleep(700);
             }
             assertTrue(stepRates.stream().anyMatch(s -> s.matches("in [1-9].* · out [1-9].*")),
                     "the count step's box showed a non-zero rate in and out: " + stepRates);
             assertTrue(stepRates.size() >= 2, "the count step's rate changed while data flowed: " + stepRates);
-            String splitRate = browser.findElement(By.cssSelector("g.node[data-step='split into words'] text.step-rate")).getText();
+            String splitRate = textOf(browser, "g.node[data-step='split into words'] text.step-rate");
             assertTrue(splitRate.matches("in .* · out .*"), "the split step's box shows its rate: " + splitRate);
             Thread.sleep(2_000); // a few more seconds of chart before the picture
             Path shot = Path.of("target", "monitor-page.png");
@@ -219,6 +218,22 @@ class MonitorIT {
             sending.set(false);
             browser.quit();
             sender.join(10_000);
+        }
+    }
+
+    /**
+     * The text of the element {@code css} selects now. The page redraws its boxes as new figures
+     * arrive, so an element found a moment ago may be gone: find it again and read that one.
+     */
+    private static String textOf(ChromeDriver browser, String css) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return browser.findElement(By.cssSelector(css)).getText();
+            } catch (StaleElementReferenceException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
         }
     }
 
