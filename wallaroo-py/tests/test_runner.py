@@ -74,6 +74,15 @@ class RunnerTest(unittest.TestCase):
         runner = LaneRunner(app, **kwargs)
         return runner, runner.frames(0, *batch(messages))
 
+    def test_sizes_as_the_engine_sends_them(self):
+        # The engine calls frames_spread with the batch as a latin-1 str and each size an argument
+        # of its own (FrameArguments.java); the result must be what frames gives for the same batch.
+        data, lengths = batch(["a", "", "b" * 70000, "c"])
+        as_list = LaneRunner(app_of(sinks=[tcp_sink(line)])).frames(0, data, lengths)
+        as_args = LaneRunner(app_of(sinks=[tcp_sink(line)])).frames_spread(0, data.decode("latin-1"), *lengths)
+        self.assertEqual(as_args, as_list)
+        self.assertEqual(as_args[0], [0, b"a\n\n" + b"b" * 70000 + b"\nc\n", 4])
+
     def test_nothing_out_returns_none(self):
         runner, result = self.run_one(app_of(("to", (drop_x,))), ["x", "x"])
         self.assertIsNone(result)

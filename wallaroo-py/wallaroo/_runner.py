@@ -238,12 +238,12 @@ class LaneRunner:
                 elif key.__class__ is str:
                     prefixed_key = prefixed_keys.get(key)
                     if prefixed_key is None:
-                        prefixed_key = _size_prefixed(key.encode("utf-8"))
+                        prefixed_key = _size_prefixed(key.encode("utf-8"), sizes)
                         if len(prefixed_keys) < _KEYS_KEPT:
                             prefixed_keys[key] = prefixed_key
                 else:
                     prefixed_key = _size_prefixed(key if key.__class__ is bytes else _sink_bytes(
-                        key, name, _RECORD_RULE + ": the key"))
+                        key, name, _RECORD_RULE + ": the key"), sizes)
             except StepError as err:
                 if fails >= 0:
                     counts[fails] += 1
@@ -597,9 +597,10 @@ def _size_prefixes() -> List[bytes]:
     return _SIZE_PREFIXES
 
 
-def _size_prefixed(block: bytes) -> bytes:
+def _size_prefixed(block: bytes, sizes: List[bytes]) -> bytes:
+    """``block`` after its int32 length; ``sizes`` is the table from ``_size_prefixes``."""
     n = len(block)
-    return (_size_prefixes()[n] if n < 1024 else _INT32.pack(n)) + block
+    return (sizes[n] if n < 1024 else _INT32.pack(n)) + block
 
 
 def _sink_bytes(value: Any, name: str, rule: str) -> bytes:
