@@ -108,7 +108,7 @@ class KeyedRunnerTest(unittest.TestCase):
         _s, routes, _e, _n = frames(entry, "apple avocado banana")
         sinks, more, errors, _n = owner.keyed("counts", crossings(routes), b"")
         self.assertIsNone(more)
-        self.assertEqual(sorted(sinks[1].split(b";")), [b"", b"apple:1", b"avocado:2", b"banana:1"])
+        self.assertEqual(sorted(sinks[1].split(";")), ["", "apple:1", "avocado:2", "banana:1"])
         dirty = owner.take_dirty()
         self.assertEqual(owner.take_dirty(), b"")
         _g, klen = struct.unpack_from(">ii", dirty, 0)
@@ -117,13 +117,13 @@ class KeyedRunnerTest(unittest.TestCase):
         restored = runner(app())
         _s, routes, _e, _n = frames(entry, "apricot")
         sinks, _r, _e, _n = restored.keyed("counts", crossings(routes), preloads(dirty))
-        self.assertEqual(sinks[1], b"apricot:3;")
+        self.assertEqual(sinks[1], "apricot:3;")
 
     def test_an_exception_drops_one_message_and_names_the_step(self):
         entry, owner = runner(app(boom)), runner(app(boom))
         _s, routes, _e, _n = frames(entry, "good bad fine")
         sinks, _r, errors, _n = owner.keyed("counts", crossings(routes), b"")
-        self.assertEqual(sorted(sinks[1].split(b";")), [b"", b"fine", b"good"])
+        self.assertEqual(sorted(sinks[1].split(";")), ["", "fine", "good"])
         self.assertEqual(errors[0][0], "boom")
 
     def test_unpartitioned_state_is_one_key_group(self):
@@ -135,7 +135,7 @@ class KeyedRunnerTest(unittest.TestCase):
         self.assertIsNone(keys)
         self.assertEqual((values, n), (["x", "y"], 2))
         sinks, _r, _e, _n = runner(app(partitioned=False)).keyed("counts", crossings(routes), b"")
-        self.assertEqual(sinks[1], b"x:1;y:2;")
+        self.assertEqual(sinks[1], "x:1;y:2;")
 
     def test_a_state_feeding_two_states_sends_one_record_per_step(self):
         ab = wallaroo.ApplicationBuilder("t")

@@ -81,7 +81,7 @@ class RunnerTest(unittest.TestCase):
         as_list = LaneRunner(app_of(sinks=[tcp_sink(line)])).frames(0, data, lengths)
         as_args = LaneRunner(app_of(sinks=[tcp_sink(line)])).frames_spread(0, data.decode("latin-1"), *lengths)
         self.assertEqual(as_args, as_list)
-        self.assertEqual(as_args[0], [0, b"a\n\n" + b"b" * 70000 + b"\nc\n", 4])
+        self.assertEqual(as_args[0], [0, "a\n\n" + "b" * 70000 + "\nc\n", 4])
 
     def test_nothing_out_returns_none(self):
         runner, result = self.run_one(app_of(("to", (drop_x,))), ["x", "x"])
@@ -90,7 +90,7 @@ class RunnerTest(unittest.TestCase):
     def test_result_shape(self):
         runner, result = self.run_one(app_of(("to", (drop_x,)), sinks=[tcp_sink(line)]), ["a", "x", "b"])
         sinks, routes, errors, notices = result
-        self.assertEqual(sinks, [0, b"a\nb\n", 2])
+        self.assertEqual(sinks, [0, "a\nb\n", 2])  # ASCII text stays str: the JVM encodes it
         self.assertEqual((routes, errors, notices), (None, None, None))
 
     def test_keep_messages_gives_one_bytes_per_message(self):
@@ -240,7 +240,7 @@ class RunnerTest(unittest.TestCase):
     def test_messages_entry_takes_decoded_messages(self):
         app = app_of(("to", (split,)), sinks=[tcp_sink(line)])
         sinks, _, _, _ = LaneRunner(app).messages(0, ["a b", "c"])
-        self.assertEqual(sinks, [0, b"a\nb\nc\n", 3])
+        self.assertEqual(sinks, [0, "a\nb\nc\n", 3])
 
     def test_latin1_str_batches(self):
         app = app_of(sinks=[tcp_sink(line)])

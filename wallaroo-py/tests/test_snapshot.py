@@ -102,7 +102,7 @@ class SnapshotCodecTest(unittest.TestCase):
         again = LaneRunner(app(), 0, 1)
         self.assertEqual(_snapshot.restore(again, entities), [])
         out = again.frames(0, b"a", [1])
-        self.assertIn(b"a=3", out[0][1])
+        self.assertIn("a=3", out[0][1])
 
 
 @wallaroo.state_computation(name="count")

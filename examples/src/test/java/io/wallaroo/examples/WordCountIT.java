@@ -50,6 +50,38 @@ class WordCountIT {
         }
     }
 
+    /**
+     * A batch whose outputs are all ASCII reaches the JVM as text and is encoded there, one with any
+     * other character as UTF-8 bytes from Python: both must put the same bytes on the wire.
+     */
+    @org.junit.jupiter.api.Test
+    void wordsBeyondAsciiComeOutAsUtf8() throws Exception {
+        Path dir = EngineProcess.example("word_count");
+        int in = EngineProcess.freePort();
+        try (LineReceiver receiver = new LineReceiver(EngineProcess.freePort());
+             EngineProcess engine = EngineProcess.start(dir, List.of("--application-module", "word_count",
+                     "--in", "127.0.0.1:" + in, "--out", "127.0.0.1:" + receiver.port(), "--ponythreads", "1"))) {
+            engine.awaitReady();
+            List<List<String>> sends = List.of(
+                    List.of("plain words only", "only words"),      // every output ASCII
+                    List.of("café naïve", "straße 東京 café"),      // every output beyond ASCII
+                    List.of("plain café", "emoji \uD83D\uDE00 plain")); // a mix of both in one batch
+            int outputs = 0;
+            for (List<String> lines : sends) {
+                Framed.send(in, lines);
+                outputs += lines.stream().mapToInt(l -> l.split(" ").length).sum();
+                assertEquals(outputs, receiver.await(outputs, Duration.ofSeconds(60)).size(), engine.outputText());
+            }
+            Map<String, Integer> counts = new HashMap<>();
+            for (String line : receiver.awaitQuiet(Duration.ofMillis(500), Duration.ofSeconds(5))) {
+                String[] parts = line.split(" => ");
+                counts.merge(parts[0], Integer.parseInt(parts[1]), Math::max);
+            }
+            assertEquals(Map.of("plain", 3, "words", 2, "only", 2, "café", 3, "naïve", 1, "straße", 1, "東京", 1,
+                    "emoji", 1, "\uD83D\uDE00", 1), counts);
+        }
+    }
+
     /** Reads the flat {"word": count, ...} object of expected_counts.json. */
     static Map<String, Integer> parseCounts(String json) {
         Map<String, Integer> counts = new HashMap<>();

@@ -19,9 +19,9 @@ import java.util.List;
 /**
  * One lane's Python: a context holding the application and a {@code wallaroo._runner.LaneRunner}.
  * Each batch is one call into Python; bytes go in as a latin-1 string (a single copy, decoded to
- * {@code bytes} inside Python) and come out as Python {@code bytes} copied in bulk. Messages for
- * other lanes come out packed as one {@code str} ({@code wallaroo._crossing}), which Java passes
- * on as a String.
+ * {@code bytes} inside Python) and come out as Python {@code bytes} or ASCII text
+ * ({@link SinkData}). Messages for other lanes come out packed as one {@code str}
+ * ({@code wallaroo._crossing}), which Java passes on as a String.
  */
 final class PythonLaneExecutor implements LaneExecutor {
     private static final Logger LOG = LoggerFactory.getLogger("wallaroo.python");
@@ -140,7 +140,7 @@ final class PythonLaneExecutor implements LaneExecutor {
         Value sinks = result.getArrayElement(0);
         if (!sinks.isNull()) {
             for (long i = 0, n = sinks.getArraySize(); i < n; i += 3) {
-                out.emit(sinks.getArrayElement(i).asInt(), sinks.getArrayElement(i + 1).as(byte[].class),
+                out.emit(sinks.getArrayElement(i).asInt(), SinkData.bytesOf(sinks.getArrayElement(i + 1)),
                         sinks.getArrayElement(i + 2).asInt());
             }
         }

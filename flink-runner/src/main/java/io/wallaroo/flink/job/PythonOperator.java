@@ -3,6 +3,7 @@ package io.wallaroo.flink.job;
 import io.wallaroo.engine.runtime.LogThrottle;
 import io.wallaroo.flink.python.AppBundle;
 import io.wallaroo.flink.python.TaskPython;
+import io.wallaroo.python.SinkData;
 import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
@@ -148,7 +149,7 @@ public abstract class PythonOperator<IN> extends AbstractStreamOperator<Envelope
         if (!sinks.isNull()) {
             for (long i = 0, n = sinks.getArraySize(); i < n; i += 3) {
                 output.collect(new StreamRecord<>(Envelope.sink(sinks.getArrayElement(i).asInt(),
-                        sinks.getArrayElement(i + 1).as(byte[].class), sinks.getArrayElement(i + 2).asInt())));
+                        SinkData.bytesOf(sinks.getArrayElement(i + 1)), sinks.getArrayElement(i + 2).asInt())));
             }
         }
         Value routes = result.getArrayElement(1);
