@@ -47,10 +47,12 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>raw pipe: a plain consumer-transform-producer loop, input topic to a second topic, with
  *       the same acks and commits the engine does: the Kafka-to-Kafka ceiling;</li>
  *   <li>engine drain: scripts/wallaroo started on the N-record backlog; records/s from ready to
- *       the last output record, and over the second half of the output, once GraalPy's JIT has
- *       compiled the example's code (the first few hundred thousand records per lane run slower);</li>
+ *       the last output record, and over the second half of the output, when GraalPy's JIT has
+ *       compiled the example's code but the compiler is still busy (see the warm backlog);</li>
  *   <li>engine steady: input at a fixed rate below that, sampling the consumer group's lag
- *       (input records whose offsets are not committed yet: in flight or waiting).</li>
+ *       (input records whose offsets are not committed yet: in flight or waiting);</li>
+ *   <li>engine warm backlog: N more records written as fast as a producer goes, and the rate at
+ *       which the now warm engine drains what is still waiting once they are all in.</li>
  * </ol>
  * Machines here are shared and noisy: compare the ratios more than the absolute numbers.
  */
@@ -113,18 +115,22 @@ public final class KafkaBenchmark implements Callable<Integer> {
             EngineRun run = new EngineRun(kafka, "", "bench-out", List.of());
             try {
                 run.start();
-                run.drain(records);
+                run.drain(records, records);
                 report("engine_drain_records_per_s", (double) figures.get("engine_drain_records_per_s"),
                         "engine end to end, ready to last record");
                 report("engine_drain_second_half_records_per_s", (double) figures.get("engine_drain_second_half_records_per_s"),
-                        "engine end to end, second half (JIT warm)");
+                        "engine end to end, second half (JIT warming)");
                 run.steady();
+                run.warmDrain(records + run.steadyRecords, records);
             } finally {
                 run.stop();
             }
             double engine = (double) figures.get("engine_drain_second_half_records_per_s");
             figures.put("ratio_engine_to_raw_pipe", round(engine / pipe, 3));
             System.out.printf(Locale.ROOT, "%-48s %12.3f%n", "engine (second half) / raw pipe", engine / pipe);
+            double warm = (double) figures.get("engine_warm_drain_records_per_s");
+            figures.put("ratio_engine_warm_to_raw_pipe", round(warm / pipe, 3));
+            System.out.printf(Locale.ROOT, "%-48s %12.3f%n", "engine (warm backlog) / raw pipe", warm / pipe);
             if (resilience) {
                 resilienceRuns(kafka, engine);
             }
@@ -135,9 +141,10 @@ public final class KafkaBenchmark implements Callable<Integer> {
     }
 
     /**
-     * The whole input topic again (the backlog plus the steady run's records), once with snapshots
-     * and at-least-once output, once with exactly-once output; each from an empty resilience
-     * directory, so each reads from the beginning. The second half's rate next to the run without.
+     * The whole input topic again (the backlog plus the steady run's and the warm backlog's records),
+     * once with snapshots and at-least-once output, once with exactly-once output; each from an empty
+     * resilience directory, so each reads from the beginning. The rate over the second half of the
+     * first backlog, the same stretch of warm-up as the run without, next to that run's.
      */
     private void resilienceRuns(LocalKafka kafka, double withoutResilience) throws Exception {
         long input = sum(kafka.endOffsets("bench-in"));
@@ -152,7 +159,7 @@ public final class KafkaBenchmark implements Callable<Integer> {
             EngineRun run = new EngineRun(kafka, mode.prefix(), mode.topic(), flags);
             try {
                 run.start();
-                run.drain(input);
+                run.drain(input, records);
             } finally {
                 run.stop();
             }
@@ -308,6 +315,7 @@ public final class KafkaBenchmark implements Callable<Integer> {
         private final CountDownLatch ready = new CountDownLatch(1);
         private final List<String> output = new ArrayList<>();
         private long readyAt;
+        private int steadyRecords;
 
         /**
          * @param prefix     put before the names of this run's figures
@@ -367,8 +375,11 @@ public final class KafkaBenchmark implements Callable<Integer> {
             return sum(kafka.endOffsets(outTopic));
         }
 
-        /** A backlog of {@code records}: time from ready to the last output record. */
-        void drain(long records) throws Exception {
+        /**
+         * A backlog of {@code records}: time from ready to the last output record, and the rate over
+         * the second half of the first {@code measured} records.
+         */
+        void drain(long records, long measured) throws Exception {
             List<long[]> samples = new ArrayList<>(); // {nanos since ready, records out}
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             long done;
@@ -387,9 +398,9 @@ public final class KafkaBenchmark implements Callable<Integer> {
             }
             figures.put(prefix + "engine_drain_s", round((done - readyAt) / 1e9, 3));
             figures.put(prefix + "engine_drain_records_per_s", round(records / ((done - readyAt) / 1e9), 0));
-            long half = timeReaching(samples, records / 2);
-            long last = samples.get(samples.size() - 1)[0];
-            figures.put(prefix + "engine_drain_second_half_records_per_s", round((records - records / 2) / ((last - half) / 1e9), 0));
+            long half = timeReaching(samples, measured / 2);
+            long end = timeReaching(samples, measured);
+            figures.put(prefix + "engine_drain_second_half_records_per_s", round((measured - measured / 2) / ((end - half) / 1e9), 0));
             long committedDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (kafka.lag(GROUP, "bench-in") > 0 && System.nanoTime() < committedDeadline) {
                 Thread.sleep(50);
@@ -406,11 +417,41 @@ public final class KafkaBenchmark implements Callable<Integer> {
             return samples.get(samples.size() - 1)[0];
         }
 
+        /**
+         * A second backlog once the engine is warm (after the first drain and the steady run): the
+         * records go in as fast as a producer writes them, and the rate counts what was still
+         * waiting when the last one was in the topic, from then to the last output record. The
+         * first drain's second half still overlaps GraalPy's compiler (it was busy for the first
+         * 18 s of a 3M-record drain in one profile); this is the warm path alone.
+         */
+        void warmDrain(int from, int count) throws Exception {
+            long before = out();
+            rawProduce(kafka.bootstrapServers(), "bench-in", readings(from, from + count));
+            long produced = System.nanoTime();
+            long backlog = count - (out() - before);
+            long deadline = produced + TimeUnit.MINUTES.toNanos(10);
+            while (out() - before < count) {
+                if (System.nanoTime() > deadline || !process.isAlive()) {
+                    throw new IllegalStateException("the engine produced " + (out() - before) + " of the warm backlog's "
+                            + count + " records:\n" + String.join("\n", output));
+                }
+                Thread.sleep(20);
+            }
+            double rate = backlog / ((System.nanoTime() - produced) / 1e9);
+            figures.put("engine_warm_backlog_records", backlog);
+            report("engine_warm_drain_records_per_s", rate, "engine end to end, warm backlog of " + backlog);
+            if (backlog < count / 5) {
+                System.out.println("bench-kafka: the engine kept up with the producer, so the warm backlog was short ("
+                        + backlog + " of " + count + " records) and its rate is rough; try more --records");
+            }
+        }
+
         /** Input at a fixed rate; the group's lag sampled every 100 ms. */
         void steady() throws Exception {
             double drain = (double) figures.get("engine_drain_second_half_records_per_s");
             int rate = (int) Math.max(100, Math.min(drain * steadyFraction, 200_000));
             int count = rate * steadySeconds;
+            steadyRecords = count;
             List<TextRecord> input = new ArrayList<>(count);
             for (byte[][] r : readings(records, records + count)) {
                 input.add(TextRecord.of(new String(r[0], StandardCharsets.UTF_8), new String(r[1], StandardCharsets.UTF_8)));
