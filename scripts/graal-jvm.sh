@@ -24,10 +24,35 @@ graal_sort_jars() {
     done
 }
 
-# graal_jvm_options: sets graal_opts to the module-path, JVMCI and access flags for the jars that
-# graal_sort_jars sorted. WALLAROO_JIT=off leaves the compiler out.
+# graal_jvm_options [RUNTIME_DIR]: sets graal_opts to the module-path, JVMCI and access flags for
+# the jars that graal_sort_jars sorted, and graal_java to the java to run. WALLAROO_JIT=off leaves
+# the compiler out. RUNTIME_DIR is what scripts/runtime-image built (the local engine passes it):
+# when its jdk/ is there, that JDK runs with the compiler on the plain module path (it has no Graal
+# module of its own to upgrade), so the JVM may use wallaroo.aot, its AOT cache of start-up's
+# classes; the JDK turns such caches off whenever --upgrade-module-path is given.
+# WALLAROO_RUNTIME=jdk uses $JAVA_HOME instead. WALLAROO_AOT_RECORD=FILE records a cache
+# (scripts/runtime/train.py).
 graal_jvm_options() {
     graal_opts=(-Xss16m --enable-native-access=org.graalvm.truffle,ALL-UNNAMED)
+    graal_java="$JAVA_HOME/bin/java"
+    local runtime=${1:-}
+    if [ -n "$runtime" ] && [ "${WALLAROO_RUNTIME:-image}" != jdk ] && [ "${WALLAROO_JIT:-on}" != "off" ] \
+            && [ -x "$runtime/jdk/bin/java" ]; then
+        graal_java="$runtime/jdk/bin/java"
+        graal_opts+=(--sun-misc-unsafe-memory-access=allow -XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI
+                     --module-path "$(graal_join "${graal_module[@]}" "${graal_upgrade[@]}")"
+                     --add-modules org.graalvm.polyglot,jdk.graal.compiler,org.graalvm.truffle.compiler)
+        if [ -n "${WALLAROO_AOT_RECORD:-}" ]; then
+            graal_opts+=("-XX:AOTCacheOutput=$WALLAROO_AOT_RECORD")
+        elif [ -f "$runtime/wallaroo.aot" ]; then
+            # A cache that does not match (other jars, another collector in WALLAROO_JAVA_OPTS) is
+            # skipped; the engine's start-up line says whether one is in use, so the JVM's own
+            # messages about it stay quiet.
+            graal_opts+=("-XX:AOTCache=$runtime/wallaroo.aot" -Xlog:aot=off -Xlog:cds=off
+                         "-Dwallaroo.aot.cache=$runtime/wallaroo.aot")
+        fi
+        return 0
+    fi
     local major
     major=$(_java_major "$JAVA_HOME/bin/java")
     [ "${major%%.*}" -ge 24 ] && graal_opts+=(--sun-misc-unsafe-memory-access=allow)

@@ -141,6 +141,10 @@ public final class WallarooCommand implements Callable<Integer> {
         PythonEngine python = new PythonEngine(pythonPath);
         StartupTrace.mark("polyglot engine built");
         System.out.println(python.compilationStatus());
+        String startupCache = StartupCache.status();
+        if (startupCache != null) {
+            System.out.println(startupCache);
+        }
         int laneCount = lanes != null ? lanes : DefaultLanes.forThisMachine();
         if (laneCount < 1) {
             System.err.println("--lanes must be at least 1");

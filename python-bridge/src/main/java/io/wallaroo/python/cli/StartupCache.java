@@ -1,0 +1,25 @@
+package io.wallaroo.python.cli;
+
+/**
+ * Whether this JVM started from the AOT cache that scripts/runtime-image records (the launcher
+ * passes its path as {@code wallaroo.aot.cache} when it offers one). The JVM skips a cache that
+ * does not match quietly, because the launcher silences its messages, so this line is where a
+ * user sees it.
+ */
+final class StartupCache {
+    private StartupCache() {}
+
+    /** One line for start-up, or null when the launcher offered no cache (nothing to report). */
+    static String status() {
+        String cache = System.getProperty("wallaroo.aot.cache");
+        if (cache == null) {
+            return null;
+        }
+        // HotSpot reports "sharing" in java.vm.info when it mapped a class-data archive.
+        if (System.getProperty("java.vm.info", "").contains("sharing")) {
+            return "JVM start-up cache: on (" + cache + ")";
+        }
+        return "JVM start-up cache: not used: " + cache + " does not match this launch (jars rebuilt since, or"
+                + " a different collector or heap layout in WALLAROO_JAVA_OPTS); scripts/build records it again";
+    }
+}
