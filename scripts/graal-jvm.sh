@@ -51,6 +51,8 @@ graal_jvm_options() {
             graal_opts+=("-XX:AOTCache=$runtime/wallaroo.aot" -Xlog:aot=off -Xlog:cds=off
                          "-Dwallaroo.aot.cache=$runtime/wallaroo.aot")
         fi
+        # Python bytecode files, for launches with one lane (BytecodeCache.java says why only those)
+        [ -w "$runtime" ] && graal_opts+=("-Dwallaroo.pycache.default=$runtime/pycache")
         return 0
     fi
     local major

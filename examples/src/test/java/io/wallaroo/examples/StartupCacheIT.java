@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The launcher's own Java runtime (scripts/runtime-image, built with python-bridge): a launch runs
- * on the linked JDK from its AOT cache, and a launch the cache does not fit still runs, saying so.
+ * on the linked JDK from its AOT cache and keeps Python bytecode beside it, and a launch the cache
+ * does not fit still runs, saying so.
  */
 class StartupCacheIT {
     private static final Path RUNTIME = EngineProcess.root().resolve("python-bridge/target/runtime");
@@ -34,6 +35,11 @@ class StartupCacheIT {
 
     @Test
     void aLaunchRunsOnTheImageFromItsCache() throws Exception {
+        try (var files = Files.walk(RUNTIME.resolve("pycache"))) {  // the training launch's copy
+            for (Path pyc : files.filter(StartupCacheIT::isWordCountBytecode).toList()) {
+                Files.delete(pyc);
+            }
+        }
         int in = EngineProcess.freePort();
         try (LineReceiver receiver = new LineReceiver(EngineProcess.freePort());
              EngineProcess engine = wordCount(in, receiver, Map.of())) {
@@ -42,6 +48,11 @@ class StartupCacheIT {
             String java = ProcessHandle.of(engine.pid()).orElseThrow().info().command().orElse("?");
             assertEquals(RUNTIME.resolve("jdk/bin/java").toRealPath().toString(), Path.of(java).toRealPath().toString());
             assertCounts(in, engine, receiver);
+            // one lane: the application's bytecode is kept for the next launch (BytecodeCache)
+            try (var files = Files.walk(RUNTIME.resolve("pycache"))) {
+                assertTrue(files.anyMatch(StartupCacheIT::isWordCountBytecode),
+                        "no word_count .pyc under " + RUNTIME.resolve("pycache"));
+            }
         }
     }
 
@@ -59,6 +70,10 @@ class StartupCacheIT {
                     "the JVM's own messages about the cache stay quiet:\n" + text);
             assertCounts(in, engine, receiver);
         }
+    }
+
+    private static boolean isWordCountBytecode(Path file) {
+        return file.getFileName().toString().matches("word_count\\.graalpy.*\\.pyc");
     }
 
     private static EngineProcess wordCount(int in, LineReceiver receiver, Map<String, String> env) throws Exception {

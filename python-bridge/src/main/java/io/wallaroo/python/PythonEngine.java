@@ -14,13 +14,24 @@ import java.util.stream.Collectors;
 public final class PythonEngine implements AutoCloseable {
     private final Engine engine;
     private final List<Path> pythonPath;
-    private final Path pycache = BytecodeCache.directory();
+    private final Path pycache;
 
+    /** An engine for any number of contexts: {@code .pyc} files only when WALLAROO_PYCACHE asks. */
     public PythonEngine(List<Path> pythonPath) {
+        this(pythonPath, BytecodeCache.directory(false));
+    }
+
+    private PythonEngine(List<Path> pythonPath, Path pycache) {
         this.engine = Engine.newBuilder("python")
                 .option("engine.WarnInterpreterOnly", "false")
                 .build();
         this.pythonPath = List.copyOf(pythonPath);
+        this.pycache = pycache;
+    }
+
+    /** The local engine's: with one lane, one context runs Python and may use {@code .pyc} files. */
+    public static PythonEngine forLanes(List<Path> pythonPath, int lanes) {
+        return new PythonEngine(pythonPath, BytecodeCache.directory(lanes == 1));
     }
 
     /** True when Truffle found the Graal compiler: Python code gets JIT-compiled. */

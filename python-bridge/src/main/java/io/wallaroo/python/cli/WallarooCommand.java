@@ -138,17 +138,17 @@ public final class WallarooCommand implements Callable<Integer> {
             }
         }
         StartupTrace.mark("wallaroo package located");
-        PythonEngine python = new PythonEngine(pythonPath);
+        int laneCount = lanes != null ? lanes : DefaultLanes.forThisMachine();
+        if (laneCount < 1) {
+            System.err.println("--lanes must be at least 1");
+            return 2;
+        }
+        PythonEngine python = PythonEngine.forLanes(pythonPath, laneCount);
         StartupTrace.mark("polyglot engine built");
         System.out.println(python.compilationStatus());
         String startupCache = StartupCache.status();
         if (startupCache != null) {
             System.out.println(startupCache);
-        }
-        int laneCount = lanes != null ? lanes : DefaultLanes.forThisMachine();
-        if (laneCount < 1) {
-            System.err.println("--lanes must be at least 1");
-            return 2;
         }
         LoadedApplication app;
         try {
