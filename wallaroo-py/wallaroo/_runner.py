@@ -519,9 +519,9 @@ class LaneRunner:
         with ``count_steps`` a fifth element, ``steps``.
 
         sinks: [sink_id, data, count, ...], data bytes (or an ASCII str: a stream sink's text);
-        routes: [lane, packed str, count, ...]; errors: [(step, error, input), ...]; notices: [str, ...]; steps: [pipeline, step index,
-        messages in, ...] for the steps that took messages in (step index == the pipeline's
-        number of steps: its sinks), or None."""
+        routes: [lane, packed str, count, ...]; errors: [(step, error, input), ...];
+        notices: [str, ...]; steps: [pipeline, step index, messages in, ...] for the steps that
+        took messages in (step index == the pipeline's number of steps: its sinks), or None."""
         steps = None
         counts = self._counts
         for sink_id, slot in self._sink_slots:
