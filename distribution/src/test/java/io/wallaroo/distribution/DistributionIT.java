@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The archive as a user gets it: unpacked into a temporary directory, away from the checkout and
  * Maven, it reports its version (the same as the wheel's {@code wallaroo.__version__}) and runs the
- * word count example from a directory of its own.
+ * word count example from a directory of its own, on the JDK it finds or on the runtime that
+ * bin/wallaroo-runtime-image makes.
  */
 class DistributionIT {
     private static final Path TARBALL = Path.of(System.getProperty("wallaroo.tarball"));
@@ -34,14 +35,7 @@ class DistributionIT {
 
     @Test
     void unpackedArchiveRunsWordCountFromAnyDirectory(@TempDir Path tmp) throws Exception {
-        assertTrue(Files.isRegularFile(TARBALL), "the build made " + TARBALL);
-        Path unpacked = tmp.resolve("opt");
-        Files.createDirectories(unpacked);
-        assertEquals(0, run(unpacked, List.of("tar", "xzf", TARBALL.toString())).exitCode);
-        Path home;
-        try (Stream<Path> dirs = Files.list(unpacked)) {
-            home = dirs.filter(Files::isDirectory).findFirst().orElseThrow();
-        }
+        Path home = unpack(tmp);
         Path bin = home.resolve("bin/wallaroo");
         assertTrue(Files.isExecutable(bin), "bin/wallaroo is executable");
         assertTrue(Files.isRegularFile(home.resolve("README.md")), "README.md ships");
@@ -62,8 +56,47 @@ class DistributionIT {
                 "the archive is named after wallaroo/_version.py: " + TARBALL.getFileName() + " vs " + pyVersion
                         + " (keep the Maven version and wallaroo-py/wallaroo/_version.py in step)");
 
-        // The application in a directory of its own; nothing from the checkout on any path.
-        Path app = tmp.resolve("app");
+        List<String> log = countWords(bin, tmp.resolve("app"));
+        assertTrue(log.stream().noneMatch(l -> l.contains("JVM start-up cache")),
+                "no runtime/ yet, so no start-up cache is offered:\n" + String.join("\n", log));
+    }
+
+    /**
+     * bin/wallaroo-runtime-image builds runtime/ where the archive was unpacked (on JDK 25+, which
+     * the build and CI use), and bin/wallaroo then starts on that JDK from its AOT cache.
+     */
+    @Test
+    void runtimeImageMakesTheLauncherStartFromItsCache(@TempDir Path tmp) throws Exception {
+        Path home = unpack(tmp);
+        Path setup = home.resolve("bin/wallaroo-runtime-image");
+        assertTrue(Files.isExecutable(setup), "bin/wallaroo-runtime-image is executable");
+        Result made = run(tmp, List.of(setup.toString()), 600);
+        assertEquals(0, made.exitCode, made.output);
+        assertTrue(Files.isRegularFile(home.resolve("runtime/wallaroo.aot")), made.output);
+        assertTrue(Files.isExecutable(home.resolve("runtime/jdk/bin/java")), made.output);
+
+        List<String> log = countWords(home.resolve("bin/wallaroo"), tmp.resolve("app"));
+        String text = String.join("\n", log);
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("JVM start-up cache: on (" + home.resolve("runtime"))), text);
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("GraalPy runtime compilation: on")), text);
+    }
+
+    /** Unpacks the archive under {@code tmp}, away from the checkout; returns its top directory. */
+    private static Path unpack(Path tmp) throws IOException, InterruptedException {
+        assertTrue(Files.isRegularFile(TARBALL), "the build made " + TARBALL);
+        Path unpacked = tmp.resolve("opt");
+        Files.createDirectories(unpacked);
+        assertEquals(0, run(unpacked, List.of("tar", "xzf", TARBALL.toString())).exitCode);
+        try (Stream<Path> dirs = Files.list(unpacked)) {
+            return dirs.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+    }
+
+    /**
+     * Runs word count through {@code bin} from a directory of its own (nothing from the checkout on
+     * any path), sends it the example text and checks every word comes out; returns the engine's log.
+     */
+    private static List<String> countWords(Path bin, Path app) throws Exception {
         Files.createDirectories(app);
         Files.copy(ROOT.resolve("examples/word_count/word_count.py"), app.resolve("word_count.py"));
         List<String> lines = Files.readAllLines(ROOT.resolve("examples/word_count/data/count_this.txt")).stream()
@@ -99,15 +132,20 @@ class DistributionIT {
                     engine.destroyForcibly();
                 }
             }
+            return log;
         }
     }
 
     private record Result(int exitCode, String output) {}
 
     private static Result run(Path dir, List<String> command) throws IOException, InterruptedException {
+        return run(dir, command, 120);
+    }
+
+    private static Result run(Path dir, List<String> command, int seconds) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "still running: " + command);
+        assertTrue(p.waitFor(seconds, TimeUnit.SECONDS), "still running: " + command);
         return new Result(p.exitValue(), out);
     }
 

@@ -1,7 +1,8 @@
 package io.wallaroo.python.cli;
 
 /**
- * Whether this JVM started from the AOT cache that scripts/runtime-image records (the launcher
+ * Whether this JVM started from the AOT cache that scripts/runtime-image records (run by the build
+ * in a checkout, by bin/wallaroo-runtime-image in the distribution; the launcher
  * passes its path as {@code wallaroo.aot.cache} when it offers one). The JVM skips a cache that
  * does not match quietly, because the launcher silences its messages, so this line is where a
  * user sees it.
@@ -20,6 +21,7 @@ final class StartupCache {
             return "JVM start-up cache: on (" + cache + ")";
         }
         return "JVM start-up cache: not used: " + cache + " does not match this launch (jars rebuilt since, or"
-                + " a different collector or heap layout in WALLAROO_JAVA_OPTS); scripts/build records it again";
+                + " a different collector or heap layout in WALLAROO_JAVA_OPTS); record it again with what made it:"
+                + " scripts/build in a checkout, bin/wallaroo-runtime-image in the distribution";
     }
 }
