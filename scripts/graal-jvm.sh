@@ -31,11 +31,13 @@ graal_sort_jars() {
 # module of its own to upgrade), so the JVM may use wallaroo.aot, its AOT cache of start-up's
 # classes; the JDK turns such caches off whenever --upgrade-module-path is given.
 # WALLAROO_RUNTIME=jdk uses $JAVA_HOME instead. WALLAROO_AOT_RECORD=FILE records a cache
-# (scripts/runtime/train.py).
+# (scripts/runtime/train.py). SETUP_COMMAND names what makes RUNTIME_DIR (the distribution's
+# bin/wallaroo-runtime-image): when it is missing on a JDK that could use one, the engine's start-up
+# line says so and names the command.
 graal_jvm_options() {
     graal_opts=(-Xss16m --enable-native-access=org.graalvm.truffle,ALL-UNNAMED)
     graal_java="$JAVA_HOME/bin/java"
-    local runtime=${1:-}
+    local runtime=${1:-} setup=${2:-}
     if [ -n "$runtime" ] && [ "${WALLAROO_RUNTIME:-image}" != jdk ] && [ "${WALLAROO_JIT:-on}" != "off" ] \
             && [ -x "$runtime/jdk/bin/java" ]; then
         graal_java="$runtime/jdk/bin/java"
@@ -59,6 +61,9 @@ graal_jvm_options() {
     major=$(_java_major "$JAVA_HOME/bin/java")
     [ "${major%%.*}" -ge 24 ] && graal_opts+=(--sun-misc-unsafe-memory-access=allow)
     if [ "${WALLAROO_JIT:-on}" != "off" ] && _has_jvmci "$JAVA_HOME/bin/java"; then
+        if [ -n "$setup" ] && [ "${major%%.*}" -ge 25 ] && [ "${WALLAROO_RUNTIME:-image}" != jdk ]; then
+            graal_opts+=("-Dwallaroo.aot.setup=$setup")
+        fi
         graal_opts+=(-XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI
                      --upgrade-module-path "$(graal_join "${graal_upgrade[@]}")"
                      --module-path "$(graal_join "${graal_module[@]}")")

@@ -10,11 +10,17 @@ package io.wallaroo.python.cli;
 final class StartupCache {
     private StartupCache() {}
 
-    /** One line for start-up, or null when the launcher offered no cache (nothing to report). */
+    /**
+     * One line for start-up, or null when the launcher offered no cache and knows no way to make
+     * one (nothing to report).
+     */
     static String status() {
         String cache = System.getProperty("wallaroo.aot.cache");
         if (cache == null) {
-            return null;
+            // The distribution's launcher names its setup command when this JDK could use a cache.
+            String setup = System.getProperty("wallaroo.aot.setup");
+            return setup == null ? null : "JVM start-up cache: none yet; run " + setup
+                    + " once to make one (ready about a third sooner on this JDK)";
         }
         // HotSpot reports "sharing" in java.vm.info when it mapped a class-data archive.
         if (System.getProperty("java.vm.info", "").contains("sharing")) {
