@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A broken application stops the launcher with its traceback and one line that says what to fix. */
@@ -29,6 +31,19 @@ class StartupErrorsIT {
     private String failWith(EngineProcess engine) throws Exception {
         assertEquals(1, engine.awaitExit(Duration.ofSeconds(120)), engine.outputText());
         return engine.outputText();
+    }
+
+    @Test
+    void rejectedPolyglotOptionIsNamedWithoutAStackTrace() throws Exception {
+        try (EngineProcess engine = EngineProcess.start(dir, List.of("--application-module", "word_count",
+                "--in", "127.0.0.1:" + EngineProcess.freePort(), "--out", "127.0.0.1:" + EngineProcess.freePort()),
+                Map.of("WALLAROO_JAVA_OPTS", "-Dpolyglot.python.NoSuchOption=1"))) {
+            assertEquals(2, engine.awaitExit(Duration.ofSeconds(120)), engine.outputText());
+            String out = engine.outputText();
+            assertTrue(out.contains("error: GraalPy refused a polyglot option: ") && out.contains("python.NoSuchOption"), out);
+            assertTrue(out.contains("WALLAROO_JAVA_OPTS: fix or remove that flag"), out);
+            assertFalse(out.contains("\tat "), "no Java stack trace:\n" + out);
+        }
     }
 
     @Test

@@ -22,9 +22,17 @@ public final class PythonEngine implements AutoCloseable {
     }
 
     private PythonEngine(List<Path> pythonPath, Path pycache) {
-        this.engine = Engine.newBuilder("python")
-                .option("engine.WarnInterpreterOnly", "false")
-                .build();
+        try {
+            this.engine = Engine.newBuilder("python")
+                    .option("engine.WarnInterpreterOnly", "false")
+                    .build();
+        } catch (IllegalArgumentException e) {
+            // The builder reads -Dpolyglot.* system properties; the launcher's only source of
+            // those is the user's WALLAROO_JAVA_OPTS.
+            throw new OptionsRejectedException("GraalPy refused a polyglot option: " + e.getMessage()
+                    + " These come from -Dpolyglot.* flags, usually in WALLAROO_JAVA_OPTS: fix or remove that flag"
+                    + " (an experimental option also needs -Dpolyglot.engine.AllowExperimentalOptions=true).", e);
+        }
         this.pythonPath = List.copyOf(pythonPath);
         this.pycache = pycache;
     }
@@ -72,5 +80,12 @@ public final class PythonEngine implements AutoCloseable {
     @Override
     public void close() {
         engine.close();
+    }
+
+    /** A -Dpolyglot.* option the polyglot engine does not accept; the message names it and the fix. */
+    public static final class OptionsRejectedException extends IllegalArgumentException {
+        OptionsRejectedException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }

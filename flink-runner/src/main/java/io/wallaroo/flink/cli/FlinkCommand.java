@@ -224,6 +224,9 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
                 return 1;
             }
             app.context().close(true);
+        } catch (PythonEngine.OptionsRejectedException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
         }
         AppBundle bundle = AppBundle.capture(module, rawArgs, pythonPath);
 

@@ -143,7 +143,13 @@ public final class WallarooCommand implements Callable<Integer> {
             System.err.println("--lanes must be at least 1");
             return 2;
         }
-        PythonEngine python = PythonEngine.forLanes(pythonPath, laneCount);
+        PythonEngine python;
+        try {
+            python = PythonEngine.forLanes(pythonPath, laneCount);
+        } catch (PythonEngine.OptionsRejectedException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
         StartupTrace.mark("polyglot engine built");
         System.out.println(python.compilationStatus());
         String startupCache = StartupCache.status();
