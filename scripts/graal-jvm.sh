@@ -24,12 +24,14 @@ graal_sort_jars() {
     done
 }
 
-# graal_jvm_options [RUNTIME_DIR]: sets graal_opts to the module-path, JVMCI and access flags for
+# graal_jvm_options [RUNTIME_DIR [SETUP_COMMAND [CACHE_NAME]]]: sets graal_opts to the module-path, JVMCI and access flags for
 # the jars that graal_sort_jars sorted, and graal_java to the java to run. WALLAROO_JIT=off leaves
 # the compiler out. RUNTIME_DIR is what scripts/runtime-image built (the local engine passes it):
 # when its jdk/ is there, that JDK runs with the compiler on the plain module path (it has no Graal
 # module of its own to upgrade), so the JVM may use wallaroo.aot, its AOT cache of start-up's
-# classes; the JDK turns such caches off whenever --upgrade-module-path is given.
+# classes (CACHE_NAME: another launch, such as the Flink runner's, has a cache of its own, because
+# a cache only fits the class path it was recorded with); the JDK turns such caches off whenever
+# --upgrade-module-path is given.
 # WALLAROO_RUNTIME=jdk uses $JAVA_HOME instead. WALLAROO_AOT_RECORD=FILE records a cache
 # (scripts/runtime/train.py). SETUP_COMMAND names what makes RUNTIME_DIR (the distribution's
 # bin/wallaroo-runtime-image): when it is missing on a JDK that could use one, the engine's start-up
@@ -37,7 +39,7 @@ graal_sort_jars() {
 graal_jvm_options() {
     graal_opts=(-Xss16m --enable-native-access=org.graalvm.truffle,ALL-UNNAMED)
     graal_java="$JAVA_HOME/bin/java"
-    local runtime=${1:-} setup=${2:-}
+    local runtime=${1:-} setup=${2:-} cache=${1:-}/${3:-wallaroo.aot}
     if [ -n "$runtime" ] && [ "${WALLAROO_RUNTIME:-image}" != jdk ] && [ "${WALLAROO_JIT:-on}" != "off" ] \
             && [ -x "$runtime/jdk/bin/java" ]; then
         graal_java="$runtime/jdk/bin/java"
@@ -46,12 +48,11 @@ graal_jvm_options() {
                      --add-modules org.graalvm.polyglot,jdk.graal.compiler,org.graalvm.truffle.compiler)
         if [ -n "${WALLAROO_AOT_RECORD:-}" ]; then
             graal_opts+=("-XX:AOTCacheOutput=$WALLAROO_AOT_RECORD")
-        elif [ -f "$runtime/wallaroo.aot" ]; then
+        elif [ -f "$cache" ]; then
             # A cache that does not match (other jars, another collector in WALLAROO_JAVA_OPTS) is
             # skipped; the engine's start-up line says whether one is in use, so the JVM's own
             # messages about it stay quiet.
-            graal_opts+=("-XX:AOTCache=$runtime/wallaroo.aot" -Xlog:aot=off -Xlog:cds=off
-                         "-Dwallaroo.aot.cache=$runtime/wallaroo.aot")
+            graal_opts+=("-XX:AOTCache=$cache" -Xlog:aot=off -Xlog:cds=off "-Dwallaroo.aot.cache=$cache")
         fi
         # Python bytecode files, for launches with one lane (BytecodeCache.java says why only those)
         [ -w "$runtime" ] && graal_opts+=("-Dwallaroo.pycache.default=$runtime/pycache")

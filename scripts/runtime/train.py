@@ -2,7 +2,9 @@
 WALLAROO_AOT_RECORD set, sends it lines over real sockets until every word has come out, then
 stops it with SIGTERM; the JVM writes the cache as it exits (scripts/runtime-image runs this).
 
-    python3 train.py LAUNCHER APP_DIR CACHE_FILE
+    python3 train.py LAUNCHER APP_DIR CACHE_FILE [LAUNCHER_ARG...]
+
+Extra arguments go to the launcher (`--engine flink` records the Flink runner's cache).
 """
 import os
 import signal
@@ -25,6 +27,7 @@ def free_port() -> int:
 
 def main() -> int:
     launcher, app_dir, cache = sys.argv[1:4]
+    extra = sys.argv[4:]
     partial = cache + ".partial"
     if os.path.exists(partial):
         os.remove(partial)
@@ -49,7 +52,7 @@ def main() -> int:
     started = time.time()
     engine = subprocess.Popen(
         [launcher, "--application-module", "word_count", "--in", f"127.0.0.1:{in_port}",
-         "--out", f"127.0.0.1:{sink.getsockname()[1]}"],
+         "--out", f"127.0.0.1:{sink.getsockname()[1]}", *extra],
         cwd=app_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     output = []
     ready = threading.Event()

@@ -4,6 +4,7 @@ import io.wallaroo.engine.topology.HostPort;
 import io.wallaroo.engine.topology.Pipeline;
 import io.wallaroo.flink.job.JobTranslator;
 import io.wallaroo.flink.python.AppBundle;
+import io.wallaroo.python.cli.StartupCache;
 import io.wallaroo.python.ApplicationLoadException;
 import io.wallaroo.python.LoadedApplication;
 import io.wallaroo.python.PythonEngine;
@@ -211,6 +212,10 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
                     pythonPath.add(Path.of(entry).toAbsolutePath());
                 }
             }
+        }
+        String startupCache = StartupCache.status();
+        if (startupCache != null) {
+            System.out.println(startupCache);
         }
         LoadedApplication app;
         try (PythonEngine python = new PythonEngine(pythonPath)) {

@@ -2,19 +2,20 @@ package io.wallaroo.python.cli;
 
 /**
  * Whether this JVM started from the AOT cache that scripts/runtime-image records (run by the build
- * in a checkout, by bin/wallaroo-runtime-image in the distribution; the launcher
+ * in a checkout, by bin/wallaroo-runtime-image in the distribution; the Flink runner's launch has a
+ * cache of its own; the launcher
  * passes its path as {@code wallaroo.aot.cache} when it offers one). The JVM skips a cache that
  * does not match quietly, because the launcher silences its messages, so this line is where a
  * user sees it.
  */
-final class StartupCache {
+public final class StartupCache {
     private StartupCache() {}
 
     /**
      * One line for start-up, or null when the launcher offered no cache and knows no way to make
      * one (nothing to report).
      */
-    static String status() {
+    public static String status() {
         String cache = System.getProperty("wallaroo.aot.cache");
         if (cache == null) {
             // The distribution's launcher names its setup command when this JDK could use a cache.
