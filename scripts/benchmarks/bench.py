@@ -190,7 +190,10 @@ class Target:
         self.proc = subprocess.Popen(cmd, cwd=self.cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                      env=env)
         self.startup = []  # the engine's start-up phases: (ms since launch, CPU ms, what)
+        self.jvm_cache = None  # what the engine said of the launcher's AOT cache, if it offered one
         for line in self.proc.stdout:
+            if line.startswith("JVM start-up cache: "):
+                self.jvm_cache = line[len("JVM start-up cache: "):].strip()
             if line.startswith("startup: "):
                 parts = line.split()
                 self.startup.append((int(parts[1]), int(parts[4]), " ".join(parts[6:])))
@@ -226,6 +229,9 @@ def measure(target, workload, args):
     result["ready_cpu_s"] = ready_cpu
     if target.startup:
         result["startup_phases"] = target.startup
+    if getattr(target, "jvm_cache", None):
+        # Ready depends on it by a third or more: a figure without it is not comparable.
+        result["jvm_startup_cache"] = target.jvm_cache
     try:
         warm, warm_outputs, _ = workload.frames("warm", 1)
         started = time.perf_counter()
@@ -350,6 +356,8 @@ def summary(run, unit):
             text += f" ({run['latency_steal_pct']}% of the CPU stolen by the host meanwhile)"
     if "first_output_s" in run:
         text += f"; ready {run['ready_s']} s, first output {run['first_output_s']} s after start"
+    if run.get("jvm_startup_cache"):
+        text += f" (JVM start-up cache: {run['jvm_startup_cache'].split(' (')[0]})"
     if run.get("peak_rss_mb"):
         text += f"; peak RSS {run['peak_rss_mb']:.0f} MB"
     if run.get("cold_cpu_us_per_output") is not None:
