@@ -62,7 +62,7 @@ class DistributionIT {
         // No runtime/ yet: on JDK 25+ (what CI builds with) the launcher says how to make one.
         List<String> log = countWords(bin, tmp.resolve("app"));
         String hint = "JVM start-up cache: none yet; run " + home.resolve("bin/wallaroo-runtime-image")
-                + " once to make one (ready about a third sooner on this JDK)";
+                + " once to make one (ready in about half the time)";
         assertEquals(RUNTIME_IMAGE_POSSIBLE, log.contains(hint), hint + " expected only on JDK 25+:\n" + String.join("\n", log));
     }
 

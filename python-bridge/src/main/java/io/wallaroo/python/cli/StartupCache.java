@@ -21,7 +21,7 @@ public final class StartupCache {
             // The distribution's launcher names its setup command when this JDK could use a cache.
             String setup = System.getProperty("wallaroo.aot.setup");
             return setup == null ? null : "JVM start-up cache: none yet; run " + setup
-                    + " once to make one (ready about a third sooner on this JDK)";
+                    + " once to make one (ready in about half the time)";
         }
         // HotSpot reports "sharing" in java.vm.info when it mapped a class-data archive.
         if (System.getProperty("java.vm.info", "").contains("sharing")) {
