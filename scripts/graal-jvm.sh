@@ -24,18 +24,18 @@ graal_sort_jars() {
     done
 }
 
-# graal_jvm_options [RUNTIME_DIR [SETUP_COMMAND [CACHE_NAME]]]: sets graal_opts to the module-path, JVMCI and access flags for
-# the jars that graal_sort_jars sorted, and graal_java to the java to run. WALLAROO_JIT=off leaves
-# the compiler out. RUNTIME_DIR is what scripts/runtime-image built (the local engine passes it):
-# when its jdk/ is there, that JDK runs with the compiler on the plain module path (it has no Graal
-# module of its own to upgrade), so the JVM may use wallaroo.aot, its AOT cache of start-up's
-# classes (CACHE_NAME: another launch, such as the Flink runner's, has a cache of its own, because
-# a cache only fits the class path it was recorded with); the JDK turns such caches off whenever
-# --upgrade-module-path is given.
+# graal_jvm_options [RUNTIME_DIR [SETUP_COMMAND [CACHE_NAME]]]: sets graal_opts to the module-path,
+# JVMCI and access flags for the jars that graal_sort_jars sorted, and graal_java to the java to
+# run. WALLAROO_JIT=off leaves the compiler out.
+# RUNTIME_DIR is what scripts/runtime-image built (the launchers pass it): when its jdk/ is there,
+# that JDK runs with the compiler on the plain module path (it has no Graal module of its own to
+# upgrade), so the JVM may use CACHE_NAME (wallaroo.aot by default), its AOT cache of start-up's
+# classes; the JDK turns such caches off whenever --upgrade-module-path is given. A cache fits only
+# the class path it was recorded with, so the Flink runner's launch has its own.
 # WALLAROO_RUNTIME=jdk uses $JAVA_HOME instead. WALLAROO_AOT_RECORD=FILE records a cache
-# (scripts/runtime/train.py). SETUP_COMMAND names what makes RUNTIME_DIR (the distribution's
-# bin/wallaroo-runtime-image): when it is missing on a JDK that could use one, the engine's start-up
-# line says so and names the command.
+# (scripts/runtime/train.py).
+# SETUP_COMMAND names what makes RUNTIME_DIR (the distribution's bin/wallaroo-runtime-image): when
+# it is missing on a JDK that could use one, the engine's start-up line says so and names it.
 graal_jvm_options() {
     graal_opts=(-Xss16m --enable-native-access=org.graalvm.truffle,ALL-UNNAMED)
     graal_java="$JAVA_HOME/bin/java"

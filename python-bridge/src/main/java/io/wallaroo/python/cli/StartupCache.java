@@ -1,12 +1,11 @@
 package io.wallaroo.python.cli;
 
 /**
- * Whether this JVM started from the AOT cache that scripts/runtime-image records (run by the build
- * in a checkout, by bin/wallaroo-runtime-image in the distribution; the Flink runner's launch has a
- * cache of its own; the launcher
- * passes its path as {@code wallaroo.aot.cache} when it offers one). The JVM skips a cache that
- * does not match quietly, because the launcher silences its messages, so this line is where a
- * user sees it.
+ * Whether this JVM started from the AOT cache that scripts/runtime-image records: run by the build
+ * in a checkout (the Flink runner's launch has a cache of its own) and by bin/wallaroo-runtime-image
+ * in the distribution. The launcher passes the cache's path as {@code wallaroo.aot.cache} when it
+ * offers one. The JVM skips a cache that does not match quietly, because the launcher silences its
+ * messages, so this line is where a user sees it.
  */
 public final class StartupCache {
     private StartupCache() {}
