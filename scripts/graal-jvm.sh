@@ -51,8 +51,9 @@ graal_jvm_options() {
         elif [ -f "$cache" ]; then
             # A cache that does not match (other jars, another collector in WALLAROO_JAVA_OPTS) is
             # skipped; the engine's start-up line says whether one is in use, so the JVM's own
-            # messages about it stay quiet.
-            graal_opts+=("-XX:AOTCache=$cache" -Xlog:aot=off -Xlog:cds=off "-Dwallaroo.aot.cache=$cache")
+            # messages about it stay quiet, all of them: a launch of the Flink runner once printed
+            # warnings tagged [aot,codecache,stubs] about adapters it rebuilt.
+            graal_opts+=("-XX:AOTCache=$cache" -Xlog:aot*=off -Xlog:cds*=off "-Dwallaroo.aot.cache=$cache")
         fi
         # Python bytecode files, for launches with one lane (BytecodeCache.java says why only those)
         [ -w "$runtime" ] && graal_opts+=("-Dwallaroo.pycache.default=$runtime/pycache")

@@ -60,6 +60,8 @@ class FlinkMiniClusterIT {
                 assertTrue(engine.outputText().contains("JVM start-up cache: on ("
                         + EngineProcess.root().resolve("python-bridge/target/runtime/wallaroo-flink.aot") + ")"), engine.outputText());
             }
+            // The JVM's own messages about its cache (any [aot...] tag set) stay quiet; that line says it all.
+            assertTrue(engine.output().stream().noneMatch(l -> l.contains("][aot")), engine.outputText());
         }
     }
 
