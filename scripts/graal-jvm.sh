@@ -39,7 +39,8 @@ graal_sort_jars() {
 graal_jvm_options() {
     graal_opts=(-Xss16m --enable-native-access=org.graalvm.truffle,ALL-UNNAMED)
     graal_java="$JAVA_HOME/bin/java"
-    local runtime=${1:-} setup=${2:-} cache=${1:-}/${3:-wallaroo.aot}
+    local runtime=${1:-} setup=${2:-}
+    local cache="$runtime/${3:-wallaroo.aot}"
     if [ -n "$runtime" ] && [ "${WALLAROO_RUNTIME:-image}" != jdk ] && [ "${WALLAROO_JIT:-on}" != "off" ] \
             && [ -x "$runtime/jdk/bin/java" ]; then
         graal_java="$runtime/jdk/bin/java"
