@@ -13,7 +13,7 @@ graal_sort_jars() {
     graal_upgrade=() graal_module=() graal_other=()
     local jar
     for jar in "$@"; do
-        case "$(basename "$jar")" in
+        case "${jar##*/}" in   # the file name, without a basename process per jar
             org.graalvm.compiler.*|org.graalvm.truffle.truffle-compiler-*|org.graalvm.sdk.word-*|org.graalvm.sdk.collections-*|org.graalvm.sdk.nativeimage-*)
                 graal_upgrade+=("$jar") ;;
             org.graalvm.*|org.bouncycastle.*)
@@ -120,7 +120,7 @@ wallaroo_jit_options() {
     jit_opts=()
     [ "${WALLAROO_JIT_TIERS:-tuned}" = default ] && return 0
     local here directives
-    here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+    here=$(cd "${BASH_SOURCE[0]%/*}" && pwd)
     directives="$here/jit-directives.json"
     [ -f "$directives" ] && jit_opts+=("-Dwallaroo.jit.directives=$directives")   # see JitDirectives.java
     jit_opts+=(-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000

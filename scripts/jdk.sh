@@ -4,11 +4,19 @@
 _java_major() {
     # The JDK's release file answers without starting a JVM (each start costs a few hundred ms of
     # the launcher's start-up); ask the JVM only when there is no release file.
-    local release
-    release="$(dirname "$(dirname "$1")")/release"
-    if [ -r "$release" ] && grep -q '^JAVA_VERSION=' "$release"; then
-        sed -n 's/^JAVA_VERSION="\{0,1\}\([0-9][0-9]*\).*/\1/p' "$release" | head -1
-        return
+    local release line
+    release="${1%/bin/java}/release"
+    if [ -r "$release" ]; then
+        # Read in the shell: the launcher sources this on every start, and each process it forks
+        # costs a few milliseconds.
+        while IFS= read -r line; do
+            case "$line" in
+                JAVA_VERSION=*)
+                    line=${line#JAVA_VERSION=}; line=${line#\"}
+                    echo "${line%%[!0-9]*}"
+                    return ;;
+            esac
+        done < "$release"
     fi
     "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}'
 }
@@ -16,26 +24,40 @@ _java_major() {
 # True when the JDK has JVMCI (needed to run the Graal compiler), read from the release file when
 # there is one, otherwise by starting the JVM with JVMCI on.
 _has_jvmci() {
-    local release
-    release="$(dirname "$(dirname "$1")")/release"
-    if [ -r "$release" ] && grep -q '^MODULES=' "$release"; then
-        grep '^MODULES=' "$release" | grep -q -w 'jdk.internal.vm.ci'
-        return
+    local release line
+    release="${1%/bin/java}/release"
+    if [ -r "$release" ]; then
+        while IFS= read -r line; do
+            case "$line" in
+                MODULES=*)
+                    case " ${line#MODULES=} " in *[\ \"]jdk.internal.vm.ci[\ \"]*) return 0 ;; esac
+                    return 1 ;;
+            esac
+        done < "$release"
     fi
     "$1" -XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI -version >/dev/null 2>&1
 }
 
+# Prints CANDIDATE when it is a JDK 21 or newer.
+_jdk_if_new_enough() {
+    local candidate=${1%/} major
+    [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && [ -x "$candidate/bin/javac" ] || return 1
+    major=$(_java_major "$candidate/bin/java")
+    [ -n "$major" ] && [ "${major%%.*}" -ge 21 ] 2>/dev/null || return 1
+    echo "$candidate"
+}
+
+# The later candidates are looked up only when the earlier ones fail: with JAVA_HOME set, the
+# launcher's start-up forks nothing here.
 _pick_jdk() {
-    local candidate major
-    for candidate in "${JAVA_HOME:-}" "$(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")")")" \
-                     $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do
-        candidate="${candidate%/}"
-        [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && [ -x "$candidate/bin/javac" ] || continue
-        major=$(_java_major "$candidate/bin/java")
-        if [ -n "$major" ] && [ "${major%%.*}" -ge 21 ] 2>/dev/null; then
-            echo "$candidate"
-            return 0
-        fi
+    local candidate on_path
+    _jdk_if_new_enough "${JAVA_HOME:-}" && return 0
+    if on_path=$(command -v java 2>/dev/null); then
+        on_path=$(readlink -f "$on_path")
+        _jdk_if_new_enough "${on_path%/bin/java}" && return 0
+    fi
+    for candidate in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do
+        _jdk_if_new_enough "$candidate" && return 0
     done
     return 1
 }
