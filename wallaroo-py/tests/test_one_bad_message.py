@@ -1,6 +1,7 @@
 """One bad message, one lost message: every way user code can fail or return the wrong thing
 costs only the message it happened on, is reported under its step, and says what to fix."""
 import pickle
+import sys
 import unittest
 
 import support  # noqa: F401
@@ -349,6 +350,28 @@ class Crossing(unittest.TestCase):
         self.assertEqual(errors[0][0], "remember")
         self.assertIn("cannot deserialize this one", errors[0][1])
         self.assertIn("deserialize(bs)", errors[0][1])
+
+
+
+class MemoryErrors(Around):
+    """Under GraalPy a MemoryError means the JVM's heap is full, and the report says which cap to
+    raise; elsewhere it is reported as it is."""
+
+    def test_a_memory_error_costs_its_message_and_names_the_heap_cap_under_graalpy(self):
+        @wallaroo.computation(name="hog")
+        def hog(data):
+            if data == "bad":
+                raise MemoryError("Java heap space")
+            return data
+
+        out, errors = self.around("bad", app_of(("to", (hog,))))
+        self.assertEqual(out, [b"a1\n", b"b2\n", b"c3\n"])
+        self.assert_one_error(errors, "hog", "MemoryError: Java heap space")
+        if sys.implementation.name == "graalpy":
+            self.assertIn("WALLAROO_JAVA_OPTS=-Xmx1g", errors[0][1])
+            self.assertIn("taskmanager.memory.task.heap.size", errors[0][1])
+        else:
+            self.assertNotIn("Java heap is full", errors[0][1])
 
 
 if __name__ == "__main__":

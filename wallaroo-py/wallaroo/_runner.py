@@ -16,6 +16,7 @@ own semantics.
 from __future__ import annotations
 
 import struct
+import sys
 import zlib
 from itertools import repeat
 TYPE_CHECKING = False
@@ -83,8 +84,18 @@ def short_repr(value: Any, limit: int = 120) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
+# GraalPy raises MemoryError when the JVM's heap cannot hold an allocation: the fix is the cap.
+_HEAP_HINT = (" (the engine's Java heap is full: the application keeps, or this message asked for, more than"
+              " its cap; raise the cap if the state needs it: WALLAROO_JAVA_OPTS=-Xmx1g for scripts/wallaroo,"
+              " taskmanager.memory.task.heap.size for a Flink cluster)")
+_ON_GRAALPY = sys.implementation.name == "graalpy"
+
+
 def describe_error(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"
+    text = f"{type(error).__name__}: {error}"
+    if _ON_GRAALPY and isinstance(error, MemoryError):
+        text += _HEAP_HINT
+    return text
 
 
 def lane_of_name(name: str, lanes: int) -> int:

@@ -1,5 +1,6 @@
 """Upper-cases each message; raises on the message "boom" to show that one failing message is
-dropped and logged while the others go through.
+dropped and logged while the others go through, and on "hog" asks for more memory than the
+engine's heap has (GraalPy raises MemoryError for that message alone).
 
 Input: text. Output: the text upper-cased, one line each.
 """
@@ -26,6 +27,8 @@ def decode(bs):
 def shout(text):
     if text == "boom":
         raise ValueError("refusing to shout " + text)
+    if text == "hog":
+        bytearray(1536 * 1024 * 1024)
     return text.upper()
 
 

@@ -48,6 +48,22 @@ class ApiFailureIsolationIT {
     }
 
     @Test
+    void aMessageTooBigForTheHeapCostsOnlyItselfAndTheLogNamesTheCap() throws Exception {
+        int in = EngineProcess.freePort();
+        try (LineReceiver receiver = new LineReceiver(EngineProcess.freePort());
+             EngineProcess engine = TestApp.start(dir, "shout", List.of(in), List.of(receiver.port()), 1)) {
+            engine.awaitReady();
+            Framed.send(in, List.of("one", "hog", "two"));
+
+            assertEquals(List.of("ONE", "TWO"), receiver.await(2, Duration.ofSeconds(60)), engine.outputText());
+            engine.awaitLine("raised MemoryError", Duration.ofSeconds(10));
+            String line = engine.output().stream().filter(l -> l.contains("raised MemoryError")).findFirst().orElseThrow();
+            assertTrue(line.contains("step 'shout it'") && line.contains("'hog'"), line);
+            assertTrue(line.contains("Java heap is full") && line.contains("WALLAROO_JAVA_OPTS=-Xmx1g"), line);
+        }
+    }
+
+    @Test
     void anOversizedFrameClosesOnlyItsOwnConnection() throws Exception {
         int in = EngineProcess.freePort();
         try (LineReceiver receiver = new LineReceiver(EngineProcess.freePort());
