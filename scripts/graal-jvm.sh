@@ -79,8 +79,11 @@ graal_jvm_options() {
 # wallaroo_heap_options ARGS...: the local engine's heap, from the lane count in the arguments.
 # The serial collector (no GC threads competing with lanes on small machines, and none of G1's
 # ~85 MB of remembered sets) with a cap that grows with the lane count, because each lane is one
-# interpreter. Measured for word count on 2 cores (docs/design.md): peak RSS about 700 MB with 2
-# lanes instead of 1.3-1.8 GB. An -Xmx or GC flag in WALLAROO_JAVA_OPTS comes later and wins.
+# interpreter: 288 MB for one lane, 64 MB more for each other. Measured for word count on 2 cores
+# (docs/design.md): peak RSS 577-604 MB with one lane (a 320 MB cap: 609-619 MB, no faster),
+# about 700 MB with 2 lanes, instead of 1.3-1.8 GB. An application whose state needs more gets
+# MemoryError on the messages that do not fit, with a log line naming this cap; an -Xmx or GC
+# flag in WALLAROO_JAVA_OPTS comes later and wins.
 wallaroo_heap_options() {
     local cores lanes prev arg
     cores=$(nproc 2>/dev/null || echo 2)
@@ -92,7 +95,7 @@ wallaroo_heap_options() {
         prev=$arg
     done
     case "$lanes" in ''|*[!0-9]*) lanes=2 ;; esac
-    heap_opts=(-XX:+UseSerialGC -Xms64m "-Xmx$((256 + 64 * lanes))m" -XX:MetaspaceSize=128m)
+    heap_opts=(-XX:+UseSerialGC -Xms64m "-Xmx$((224 + 64 * lanes))m" -XX:MetaspaceSize=128m)
     # Native memory outside the heap: the JIT compilers' arenas peak at 80-100 MB during warm-up
     # and glibc keeps what they free, one malloc arena per thread that used it. Two arenas, and the
     # JVM handing freed memory back every 2 s (JDK 22+), took word count's peak RSS from 658-700 MB
