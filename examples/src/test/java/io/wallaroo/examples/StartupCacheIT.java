@@ -72,6 +72,21 @@ class StartupCacheIT {
         }
     }
 
+    @Test
+    void aQuickLaunchStopsAtC1AndStillStartsFromTheCache() throws Exception {
+        int in = EngineProcess.freePort();
+        try (LineReceiver receiver = new LineReceiver(EngineProcess.freePort());
+             EngineProcess engine = wordCount(in, receiver, Map.of("WALLAROO_JIT_TIERS", "quick"))) {
+            engine.awaitReady();
+            assertTrue(engine.outputText().contains("JVM start-up cache: on"), engine.outputText());
+            // ProcessHandle.Info leaves out command lines this long; Linux has them all.
+            List<String> args = List.of(Files.readString(Path.of("/proc/" + engine.pid() + "/cmdline")).split("\0"));
+            assertTrue(args.contains("-XX:TieredStopAtLevel=1"), args.toString());
+            assertFalse(args.stream().anyMatch(a -> a.startsWith("-XX:Tier4")), "no C2 tuning with C2 off: " + args);
+            assertCounts(in, engine, receiver);
+        }
+    }
+
     private static boolean isWordCountBytecode(Path file) {
         return file.getFileName().toString().matches("word_count\\.graalpy.*\\.pyc");
     }
