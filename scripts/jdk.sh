@@ -7,7 +7,7 @@ _java_major() {
     local release line
     release="${1%/bin/java}/release"
     if [ -r "$release" ]; then
-        # Read in the shell: the launcher sources this on every start, and each process it forks
+        # Read in the shell: the launcher sources this on every start, and each program it starts
         # costs a few milliseconds.
         while IFS= read -r line; do
             case "$line" in
@@ -48,7 +48,7 @@ _jdk_if_new_enough() {
 }
 
 # The later candidates are looked up only when the earlier ones fail: with JAVA_HOME set, the
-# launcher's start-up forks nothing here.
+# launcher's start-up runs no other program here.
 _pick_jdk() {
     local candidate on_path
     _jdk_if_new_enough "${JAVA_HOME:-}" && return 0
