@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * Maps the runtime's dotted counter names to Prometheus families with labels, so a counter
- * anyone adds to {@link io.wallaroo.engine.runtime.Metrics} is exported without more code.
+ * anyone adds to {@link io.wallaroo.engine.Metrics} is exported without more code.
  *
  * <p>Rules: {@code errors.STEP} is a step's error count; {@code step.P.S.messages} the messages
  * that entered step S of pipeline P; {@code routed.A.B.messages} is the

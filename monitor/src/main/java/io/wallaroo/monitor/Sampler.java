@@ -1,8 +1,8 @@
 package io.wallaroo.monitor;
 
+import io.wallaroo.engine.Metrics;
 import io.wallaroo.engine.connector.Sink;
 import io.wallaroo.engine.runtime.FlowGate;
-import io.wallaroo.engine.runtime.Metrics;
 import io.wallaroo.engine.runtime.StreamEngine;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;

@@ -1,7 +1,7 @@
 package io.wallaroo.monitor;
 
+import io.wallaroo.engine.EngineSettings;
 import io.wallaroo.engine.connector.Connectors;
-import io.wallaroo.engine.runtime.EngineSettings;
 import io.wallaroo.engine.runtime.LaneExecutor;
 import io.wallaroo.engine.runtime.StreamEngine;
 import io.wallaroo.engine.topology.Application;
@@ -40,7 +40,7 @@ class MonitorTest {
         Application app = new Application("demo", List.of(new Pipeline(0, "Words", new SourceSpec.Tcp("127.0.0.1", 1, Framing.of(4, ">I")),
                 List.of(new Step.Stateless("split", true, false)), List.of(new SinkSpec.Tcp("127.0.0.1", 2)))), Map.of());
         engine = new StreamEngine(app, (lane, lanes) -> new LaneExecutor() {
-            @Override public void onFrames(int p, io.wallaroo.engine.runtime.FrameBatch b, io.wallaroo.engine.runtime.LaneOutput o) {}
+            @Override public void onFrames(int p, io.wallaroo.engine.connector.FrameBatch b, io.wallaroo.engine.runtime.LaneOutput o) {}
             @Override public void onRouted(io.wallaroo.engine.runtime.RoutedBatch b, io.wallaroo.engine.runtime.LaneOutput o) {}
         }, new Connectors(), EngineSettings.defaults(2));
         sampler = new Sampler(engine);

@@ -1,14 +1,14 @@
 package io.wallaroo.python;
 
-import io.wallaroo.engine.runtime.FrameBatch;
+import io.wallaroo.engine.connector.FrameBatch;
 import io.wallaroo.engine.runtime.LaneExecutor;
 import io.wallaroo.engine.runtime.LaneOutput;
 import io.wallaroo.engine.runtime.RoutedBatch;
 import io.wallaroo.engine.runtime.StepFailure;
 import io.wallaroo.engine.snapshot.EntityBytes;
-import org.graalvm.polyglot.proxy.ProxyArray;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

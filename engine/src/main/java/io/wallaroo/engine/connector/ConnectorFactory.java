@@ -1,7 +1,7 @@
 package io.wallaroo.engine.connector;
 
-import io.wallaroo.engine.runtime.EngineSettings;
-import io.wallaroo.engine.runtime.Metrics;
+import io.wallaroo.engine.EngineSettings;
+import io.wallaroo.engine.Metrics;
 import io.wallaroo.engine.topology.Application;
 import io.wallaroo.engine.topology.Pipeline;
 import io.wallaroo.engine.topology.SinkSpec;

@@ -1,16 +1,16 @@
 package io.wallaroo.engine.connector;
 
+import io.wallaroo.engine.EngineSettings;
+import io.wallaroo.engine.Metrics;
 import io.wallaroo.engine.connector.extension.ExtensionSink;
 import io.wallaroo.engine.connector.extension.ExtensionSource;
 import io.wallaroo.engine.connector.kafka.KafkaGroupIds;
 import io.wallaroo.engine.connector.kafka.KafkaOptions;
 import io.wallaroo.engine.connector.kafka.KafkaSink;
-import io.wallaroo.engine.connector.kafka.KafkaTransactions;
 import io.wallaroo.engine.connector.kafka.KafkaSource;
+import io.wallaroo.engine.connector.kafka.KafkaTransactions;
 import io.wallaroo.engine.connector.tcp.TcpSink;
 import io.wallaroo.engine.connector.tcp.TcpSource;
-import io.wallaroo.engine.runtime.EngineSettings;
-import io.wallaroo.engine.runtime.Metrics;
 import io.wallaroo.engine.topology.Application;
 import io.wallaroo.engine.topology.Pipeline;
 import io.wallaroo.engine.topology.SinkSpec;

@@ -1,7 +1,5 @@
 package io.wallaroo.engine.connector;
 
-import io.wallaroo.engine.runtime.FrameBatch;
-
 import java.util.Map;
 
 /** One ordered input stream into the runtime. */

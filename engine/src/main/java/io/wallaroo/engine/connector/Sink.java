@@ -1,6 +1,5 @@
 package io.wallaroo.engine.connector;
 
-import io.wallaroo.engine.runtime.SinkChunk;
 
 /** A running output. */
 public interface Sink extends AutoCloseable {

@@ -1,6 +1,6 @@
 package io.wallaroo.engine.connector;
 
-import io.wallaroo.engine.runtime.EngineSettings;
+import io.wallaroo.engine.EngineSettings;
 
 /** What the runtime offers a source. */
 public interface SourceContext {

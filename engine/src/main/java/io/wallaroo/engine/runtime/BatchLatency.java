@@ -1,5 +1,7 @@
 package io.wallaroo.engine.runtime;
 
+import io.wallaroo.engine.connector.Completion;
+import io.wallaroo.engine.connector.FrameBatch;
 import org.HdrHistogram.Recorder;
 
 /**

@@ -1,8 +1,9 @@
 package io.wallaroo.engine.runtime;
 
+import io.wallaroo.engine.Metrics;
 import io.wallaroo.engine.connector.FlowControl;
+import io.wallaroo.engine.connector.FrameBatch;
 import io.wallaroo.engine.connector.Inlet;
-
 import org.HdrHistogram.Recorder;
 
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package io.wallaroo.engine.runtime;
 
+import io.wallaroo.engine.LogThrottle;
+import io.wallaroo.engine.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

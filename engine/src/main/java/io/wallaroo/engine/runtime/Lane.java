@@ -1,10 +1,13 @@
 package io.wallaroo.engine.runtime;
 
+import io.wallaroo.engine.Metrics;
+import io.wallaroo.engine.connector.Completion;
+import io.wallaroo.engine.connector.FrameBatch;
 import io.wallaroo.engine.connector.Sink;
+import io.wallaroo.engine.connector.SinkChunk;
+import io.wallaroo.engine.snapshot.EntityBytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.wallaroo.engine.snapshot.EntityBytes;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

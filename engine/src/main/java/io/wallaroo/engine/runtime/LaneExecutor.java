@@ -1,5 +1,6 @@
 package io.wallaroo.engine.runtime;
 
+import io.wallaroo.engine.connector.FrameBatch;
 import io.wallaroo.engine.snapshot.EntityBytes;
 
 import java.util.List;

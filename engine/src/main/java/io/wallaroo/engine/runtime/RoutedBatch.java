@@ -1,5 +1,7 @@
 package io.wallaroo.engine.runtime;
 
+import io.wallaroo.engine.connector.Completion;
+
 /**
  * Messages on their way from one lane to another. Lanes may be separate interpreters, so what
  * crosses is an immutable value only the executors that made it understand: the Python bridge

@@ -1,5 +1,7 @@
 package io.wallaroo.engine.runtime;
 
+import io.wallaroo.engine.connector.Completion;
+
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 

@@ -1,5 +1,7 @@
 package io.wallaroo.engine.runtime;
 
+import io.wallaroo.engine.LogThrottle;
+import io.wallaroo.engine.Metrics;
 import io.wallaroo.engine.connector.TransactionalOutput;
 import io.wallaroo.engine.snapshot.EntityBytes;
 import io.wallaroo.engine.snapshot.SnapshotStore;

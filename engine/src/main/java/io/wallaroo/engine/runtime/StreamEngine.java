@@ -1,5 +1,7 @@
 package io.wallaroo.engine.runtime;
 
+import io.wallaroo.engine.EngineSettings;
+import io.wallaroo.engine.Metrics;
 import io.wallaroo.engine.connector.ConnectorFactory;
 import io.wallaroo.engine.connector.FlowControl;
 import io.wallaroo.engine.connector.Inlet;
@@ -7,13 +9,13 @@ import io.wallaroo.engine.connector.Sink;
 import io.wallaroo.engine.connector.Source;
 import io.wallaroo.engine.connector.SourceContext;
 import io.wallaroo.engine.connector.TransactionalOutput;
+import io.wallaroo.engine.snapshot.EntityBytes;
+import io.wallaroo.engine.snapshot.Fingerprint;
+import io.wallaroo.engine.snapshot.SnapshotStore;
 import io.wallaroo.engine.topology.Application;
 import io.wallaroo.engine.topology.Pipeline;
 import io.wallaroo.engine.topology.SinkSpec;
 import io.wallaroo.engine.topology.StateDefinition;
-import io.wallaroo.engine.snapshot.EntityBytes;
-import io.wallaroo.engine.snapshot.Fingerprint;
-import io.wallaroo.engine.snapshot.SnapshotStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,13 +5,13 @@ import java.util.List;
 /** Where a pipeline's output goes. */
 public sealed interface SinkSpec permits SinkSpec.Tcp, SinkSpec.Kafka, SinkSpec.Extension {
 
-    /** How encoded messages for this sink are laid out in a {@link io.wallaroo.engine.runtime.SinkChunk}. */
+    /** How encoded messages for this sink are laid out in a {@link io.wallaroo.engine.connector.SinkChunk}. */
     OutputFormat format();
 
     enum OutputFormat {
         /** The encoder's bytes concatenated, as they go on the wire. */
         STREAM,
-        /** Length-prefixed (key, value) records, see {@link io.wallaroo.engine.runtime.SinkRecords}. */
+        /** Length-prefixed (key, value) records, see {@link io.wallaroo.engine.connector.SinkRecords}. */
         RECORDS
     }
 

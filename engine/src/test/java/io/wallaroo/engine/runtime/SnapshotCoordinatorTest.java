@@ -1,7 +1,11 @@
 package io.wallaroo.engine.runtime;
 
+import io.wallaroo.engine.EngineSettings;
+import io.wallaroo.engine.connector.Completion;
 import io.wallaroo.engine.connector.ConnectorFactory;
 import io.wallaroo.engine.connector.FlowControl;
+import io.wallaroo.engine.connector.FrameBatch;
+import io.wallaroo.engine.connector.FrameBatchBuilder;
 import io.wallaroo.engine.connector.Inlet;
 import io.wallaroo.engine.connector.Sink;
 import io.wallaroo.engine.connector.Source;

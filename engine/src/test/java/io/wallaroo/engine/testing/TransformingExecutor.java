@@ -1,11 +1,11 @@
 package io.wallaroo.engine.testing;
 
-import io.wallaroo.engine.runtime.FrameBatch;
+import io.wallaroo.engine.connector.FrameBatch;
+import io.wallaroo.engine.connector.SinkRecords;
 import io.wallaroo.engine.runtime.LaneExecutor;
 import io.wallaroo.engine.runtime.LaneExecutorFactory;
 import io.wallaroo.engine.runtime.LaneOutput;
 import io.wallaroo.engine.runtime.RoutedBatch;
-import io.wallaroo.engine.runtime.SinkRecords;
 import io.wallaroo.engine.topology.Application;
 import io.wallaroo.engine.topology.Pipeline;
 import io.wallaroo.engine.topology.SinkSpec;

@@ -1,10 +1,10 @@
 package io.wallaroo.flink.connect;
 
+import io.wallaroo.engine.EngineSettings;
 import io.wallaroo.engine.connector.FlowControl;
+import io.wallaroo.engine.connector.FrameBatch;
 import io.wallaroo.engine.connector.Inlet;
 import io.wallaroo.engine.connector.SourceContext;
-import io.wallaroo.engine.runtime.EngineSettings;
-import io.wallaroo.engine.runtime.FrameBatch;
 import io.wallaroo.flink.job.FrameChunk;
 
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package io.wallaroo.flink.connect;
 
-import io.wallaroo.engine.runtime.SinkRecords;
+import io.wallaroo.engine.connector.SinkRecords;
 import io.wallaroo.engine.topology.HostPort;
 import io.wallaroo.engine.topology.SinkSpec;
 import io.wallaroo.engine.topology.SourceSpec;

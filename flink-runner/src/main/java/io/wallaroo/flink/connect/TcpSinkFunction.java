@@ -1,8 +1,8 @@
 package io.wallaroo.flink.connect;
 
+import io.wallaroo.engine.connector.Completion;
+import io.wallaroo.engine.connector.SinkChunk;
 import io.wallaroo.engine.connector.tcp.TcpSink;
-import io.wallaroo.engine.runtime.Completion;
-import io.wallaroo.engine.runtime.SinkChunk;
 import io.wallaroo.flink.job.Envelope;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.functions.sink.legacy.RichSinkFunction;

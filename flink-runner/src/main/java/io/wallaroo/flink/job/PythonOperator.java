@@ -1,6 +1,6 @@
 package io.wallaroo.flink.job;
 
-import io.wallaroo.engine.runtime.LogThrottle;
+import io.wallaroo.engine.LogThrottle;
 import io.wallaroo.flink.python.AppBundle;
 import io.wallaroo.flink.python.TaskPython;
 import io.wallaroo.python.SinkData;

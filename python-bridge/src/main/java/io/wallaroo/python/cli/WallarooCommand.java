@@ -1,8 +1,8 @@
 package io.wallaroo.python.cli;
 
+import io.wallaroo.engine.EngineSettings;
 import io.wallaroo.engine.connector.Connectors;
 import io.wallaroo.engine.connector.kafka.KafkaOptions;
-import io.wallaroo.engine.runtime.EngineSettings;
 import io.wallaroo.engine.runtime.StreamEngine;
 import io.wallaroo.engine.snapshot.SnapshotMismatchException;
 import io.wallaroo.engine.snapshot.SnapshotStore;
@@ -13,9 +13,9 @@ import io.wallaroo.python.PythonEngine;
 import io.wallaroo.python.PythonLaneExecutorFactory;
 import io.wallaroo.python.StartupTrace;
 import io.wallaroo.python.WallarooPackage;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.File;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package io.wallaroo.engine.connector.extension;
 
 import io.netty.channel.socket.SocketChannel;
 import io.wallaroo.engine.connector.Sink;
-import io.wallaroo.engine.connector.tcp.TcpServer;
+import io.wallaroo.engine.connector.SinkChunk;
 import io.wallaroo.engine.connector.tcp.NettyLoops;
-import io.wallaroo.engine.runtime.SinkChunk;
+import io.wallaroo.engine.connector.tcp.TcpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,11 +1,11 @@
 package io.wallaroo.engine.connector.extension;
 
-import io.wallaroo.engine.runtime.SinkChunk;
+import io.wallaroo.engine.connector.SinkChunk;
 
 import java.util.Arrays;
 
 /**
- * Walks chunks in the RECORDS layout ({@link io.wallaroo.engine.runtime.SinkRecords}) by their
+ * Walks chunks in the RECORDS layout ({@link io.wallaroo.engine.connector.SinkRecords}) by their
  * length fields only, to count records and to cut off the ones a script already acknowledged.
  */
 final class RecordChunks {

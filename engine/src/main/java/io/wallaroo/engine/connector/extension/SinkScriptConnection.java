@@ -5,7 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.wallaroo.engine.runtime.SinkChunk;
+import io.wallaroo.engine.connector.SinkChunk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,9 +5,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.wallaroo.engine.runtime.Completion;
-import io.wallaroo.engine.runtime.EngineSettings;
-import io.wallaroo.engine.runtime.FrameBatchBuilder;
+import io.wallaroo.engine.EngineSettings;
+import io.wallaroo.engine.connector.Completion;
+import io.wallaroo.engine.connector.FrameBatchBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

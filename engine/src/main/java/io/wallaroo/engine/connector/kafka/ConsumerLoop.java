@@ -1,10 +1,10 @@
 package io.wallaroo.engine.connector.kafka;
 
+import io.wallaroo.engine.connector.Completion;
 import io.wallaroo.engine.connector.FlowControl;
+import io.wallaroo.engine.connector.FrameBatchBuilder;
 import io.wallaroo.engine.connector.Inlet;
 import io.wallaroo.engine.connector.SourceContext;
-import io.wallaroo.engine.runtime.Completion;
-import io.wallaroo.engine.runtime.FrameBatchBuilder;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;

@@ -1,11 +1,11 @@
 package io.wallaroo.engine.connector.kafka;
 
+import io.wallaroo.engine.LogThrottle;
+import io.wallaroo.engine.Metrics;
+import io.wallaroo.engine.connector.Completion;
 import io.wallaroo.engine.connector.Sink;
-import io.wallaroo.engine.runtime.Completion;
-import io.wallaroo.engine.runtime.Metrics;
-import io.wallaroo.engine.runtime.LogThrottle;
-import io.wallaroo.engine.runtime.SinkChunk;
-import io.wallaroo.engine.runtime.SinkRecords;
+import io.wallaroo.engine.connector.SinkChunk;
+import io.wallaroo.engine.connector.SinkRecords;
 import io.wallaroo.engine.topology.SinkSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;

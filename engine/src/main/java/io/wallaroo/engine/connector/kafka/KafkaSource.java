@@ -1,8 +1,8 @@
 package io.wallaroo.engine.connector.kafka;
 
+import io.wallaroo.engine.Metrics;
 import io.wallaroo.engine.connector.Source;
 import io.wallaroo.engine.connector.SourceContext;
-import io.wallaroo.engine.runtime.Metrics;
 import io.wallaroo.engine.topology.SourceSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

@@ -1,8 +1,8 @@
 package io.wallaroo.engine.connector.kafka;
 
+import io.wallaroo.engine.LogThrottle;
+import io.wallaroo.engine.Metrics;
 import io.wallaroo.engine.connector.TransactionalOutput;
-import io.wallaroo.engine.runtime.LogThrottle;
-import io.wallaroo.engine.runtime.Metrics;
 import io.wallaroo.engine.topology.SinkSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;

@@ -11,7 +11,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.wallaroo.engine.connector.Sink;
-import io.wallaroo.engine.runtime.SinkChunk;
+import io.wallaroo.engine.connector.SinkChunk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,7 +3,7 @@ package io.wallaroo.engine.connector.extension;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.wallaroo.engine.runtime.EngineSettings;
+import io.wallaroo.engine.EngineSettings;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

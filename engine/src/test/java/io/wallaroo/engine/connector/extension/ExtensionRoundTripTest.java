@@ -1,12 +1,12 @@
 package io.wallaroo.engine.connector.extension;
 
+import io.wallaroo.engine.EngineSettings;
 import io.wallaroo.engine.connector.Connectors;
-import io.wallaroo.engine.runtime.EngineSettings;
-import io.wallaroo.engine.runtime.FrameBatch;
+import io.wallaroo.engine.connector.FrameBatch;
+import io.wallaroo.engine.connector.SinkRecords;
 import io.wallaroo.engine.runtime.LaneExecutor;
 import io.wallaroo.engine.runtime.LaneOutput;
 import io.wallaroo.engine.runtime.RoutedBatch;
-import io.wallaroo.engine.runtime.SinkRecords;
 import io.wallaroo.engine.runtime.StreamEngine;
 import io.wallaroo.engine.topology.Application;
 import io.wallaroo.engine.topology.Pipeline;

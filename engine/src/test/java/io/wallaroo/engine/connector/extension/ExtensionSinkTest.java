@@ -1,8 +1,8 @@
 package io.wallaroo.engine.connector.extension;
 
-import io.wallaroo.engine.runtime.Completion;
-import io.wallaroo.engine.runtime.SinkChunk;
-import io.wallaroo.engine.runtime.SinkRecords;
+import io.wallaroo.engine.connector.Completion;
+import io.wallaroo.engine.connector.SinkChunk;
+import io.wallaroo.engine.connector.SinkRecords;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package io.wallaroo.engine.connector.extension;
 
-import io.wallaroo.engine.runtime.EngineSettings;
+import io.wallaroo.engine.EngineSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,10 @@
 package io.wallaroo.engine.connector.kafka;
 
+import io.wallaroo.engine.EngineSettings;
 import io.wallaroo.engine.connector.Connectors;
-import io.wallaroo.engine.runtime.EngineSettings;
 import io.wallaroo.engine.runtime.StreamEngine;
-import io.wallaroo.engine.testing.TransformingExecutor;
 import io.wallaroo.engine.testing.TransformingExecutor.Output;
+import io.wallaroo.engine.testing.TransformingExecutor;
 import io.wallaroo.engine.topology.Application;
 import io.wallaroo.engine.topology.HostPort;
 import io.wallaroo.engine.topology.Pipeline;
@@ -367,11 +367,11 @@ class KafkaConnectorsTest {
     void exactlyOnceEpochsCommitWithTheirSnapshotAndASuccessorSeesTheLastCommittedOne() throws Exception {
         String out = newTopic("eos", 1);
         SinkSpec.Kafka spec = kafkaSink(out, 0);
-        io.wallaroo.engine.runtime.Metrics metrics = new io.wallaroo.engine.runtime.Metrics();
+        io.wallaroo.engine.Metrics metrics = new io.wallaroo.engine.Metrics();
         KafkaTransactions first = new KafkaTransactions("eos test " + out, List.of(spec), Duration.ofMillis(200),
                 KafkaOptions.defaults(), metrics, 1 << 20);
         KafkaTransactions second = new KafkaTransactions("eos test " + out, List.of(spec), Duration.ofMillis(200),
-                KafkaOptions.defaults(), new io.wallaroo.engine.runtime.Metrics(), 1 << 20);
+                KafkaOptions.defaults(), new io.wallaroo.engine.Metrics(), 1 << 20);
         try (first; second) {
             assertTrue(first.lastCommittedSnapshot().isEmpty(), "nothing committed yet");
             first.begin(0);

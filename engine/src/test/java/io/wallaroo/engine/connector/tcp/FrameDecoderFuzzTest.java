@@ -2,8 +2,8 @@ package io.wallaroo.engine.connector.tcp;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.wallaroo.engine.connector.FrameBatch;
 import io.wallaroo.engine.connector.Inlet;
-import io.wallaroo.engine.runtime.FrameBatch;
 import io.wallaroo.engine.topology.Framing;
 import io.wallaroo.engine.topology.LengthField;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.wallaroo.engine.connector.tcp;
 
+import io.wallaroo.engine.EngineSettings;
 import io.wallaroo.engine.connector.Connectors;
-import io.wallaroo.engine.runtime.EngineSettings;
 import io.wallaroo.engine.runtime.StreamEngine;
 import io.wallaroo.engine.testing.TransformingExecutor;
 import io.wallaroo.engine.topology.Application;

@@ -1,4 +1,4 @@
-package io.wallaroo.engine.runtime;
+package io.wallaroo.engine.connector;
 
 /**
  * Encoded output of one lane's batch for one sink, laid out as the sink's

@@ -1,4 +1,4 @@
-package io.wallaroo.engine.runtime;
+package io.wallaroo.engine.connector;
 
 /**
  * Messages as bytes: {@code count} payloads laid end to end in {@code data}, payload i being

@@ -1,4 +1,4 @@
-package io.wallaroo.engine.runtime;
+package io.wallaroo.engine.connector;
 
 import java.util.concurrent.atomic.AtomicInteger;
 

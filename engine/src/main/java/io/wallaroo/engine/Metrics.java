@@ -1,12 +1,12 @@
-package io.wallaroo.engine.runtime;
+package io.wallaroo.engine;
+
+import org.HdrHistogram.Recorder;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
-
-import org.HdrHistogram.Recorder;
 
 /**
  * Counters of one engine run, readable while it runs. Besides counters it holds gauges (values

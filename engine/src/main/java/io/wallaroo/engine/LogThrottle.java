@@ -1,4 +1,4 @@
-package io.wallaroo.engine.runtime;
+package io.wallaroo.engine;
 
 /**
  * Lets a few log lines of one kind through per second and counts the rest, so a stream of bad
