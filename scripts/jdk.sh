@@ -1,22 +1,30 @@
 # Sourced by the other scripts: sets JAVA_HOME to a JDK 21 or newer (GraalPy 25 needs one).
 # Order: $JAVA_HOME if new enough, the `java` on PATH, then the newest JDK under /usr/lib/jvm.
 
+# _release_value JAVA KEY: the value of KEY in the release file of the JDK whose java is JAVA,
+# without quotes; fails when there is no such file or key. Read in the shell: the launcher sources
+# this on every start, and each program it starts costs a few milliseconds.
+_release_value() {
+    local release="${1%/bin/java}/release" line
+    [ -r "$release" ] || return 1
+    while IFS= read -r line; do
+        case "$line" in
+            "$2="*)
+                line=${line#"$2="}; line=${line#\"}
+                echo "${line%\"}"
+                return 0 ;;
+        esac
+    done < "$release"
+    return 1
+}
+
 _java_major() {
     # The JDK's release file answers without starting a JVM (each start costs a few hundred ms of
     # the launcher's start-up); ask the JVM only when there is no release file.
-    local release line
-    release="${1%/bin/java}/release"
-    if [ -r "$release" ]; then
-        # Read in the shell: the launcher sources this on every start, and each program it starts
-        # costs a few milliseconds.
-        while IFS= read -r line; do
-            case "$line" in
-                JAVA_VERSION=*)
-                    line=${line#JAVA_VERSION=}; line=${line#\"}
-                    echo "${line%%[!0-9]*}"
-                    return ;;
-            esac
-        done < "$release"
+    local version
+    if version=$(_release_value "$1" JAVA_VERSION); then
+        echo "${version%%[!0-9]*}"
+        return
     fi
     "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}'
 }
@@ -24,16 +32,10 @@ _java_major() {
 # True when the JDK has JVMCI (needed to run the Graal compiler), read from the release file when
 # there is one, otherwise by starting the JVM with JVMCI on.
 _has_jvmci() {
-    local release line
-    release="${1%/bin/java}/release"
-    if [ -r "$release" ]; then
-        while IFS= read -r line; do
-            case "$line" in
-                MODULES=*)
-                    case " ${line#MODULES=} " in *[\ \"]jdk.internal.vm.ci[\ \"]*) return 0 ;; esac
-                    return 1 ;;
-            esac
-        done < "$release"
+    local modules
+    if modules=$(_release_value "$1" MODULES); then
+        case " $modules " in *" jdk.internal.vm.ci "*) return 0 ;; esac
+        return 1
     fi
     "$1" -XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI -version >/dev/null 2>&1
 }
