@@ -56,7 +56,7 @@ graal_jvm_options() {
             # warnings tagged [aot,codecache,stubs] about adapters it rebuilt.
             graal_opts+=("-XX:AOTCache=$cache" -Xlog:aot*=off -Xlog:cds*=off "-Dwallaroo.aot.cache=$cache")
         fi
-        # Python bytecode files, for launches with one lane (BytecodeCache.java says why only those)
+        # Python bytecode files (BytecodeCache.java says what they save and why lanes lose nothing by them)
         [ -w "$runtime" ] && graal_opts+=("-Dwallaroo.pycache.default=$runtime/pycache")
         return 0
     fi

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -16,8 +17,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The launcher's own Java runtime (scripts/runtime-image, built with python-bridge): a launch runs
- * on the linked JDK from its AOT cache and keeps Python bytecode beside it, and a launch the cache
- * does not fit still runs, saying so.
+ * on the linked JDK from its AOT cache and keeps Python bytecode beside it (with any number of
+ * lanes), and a launch the cache does not fit still runs, saying so.
  */
 class StartupCacheIT {
     private static final Path RUNTIME = EngineProcess.root().resolve("python-bridge/target/runtime");
@@ -35,11 +36,7 @@ class StartupCacheIT {
 
     @Test
     void aLaunchRunsOnTheImageFromItsCache() throws Exception {
-        try (var files = Files.walk(RUNTIME.resolve("pycache"))) {  // the training launch's copy
-            for (Path pyc : files.filter(StartupCacheIT::isWordCountBytecode).toList()) {
-                Files.delete(pyc);
-            }
-        }
+        deleteWordCountBytecode();
         int in = EngineProcess.freePort();
         try (LineReceiver receiver = new LineReceiver(EngineProcess.freePort());
              EngineProcess engine = wordCount(in, receiver, Map.of())) {
@@ -52,6 +49,27 @@ class StartupCacheIT {
             try (var files = Files.walk(RUNTIME.resolve("pycache"))) {
                 assertTrue(files.anyMatch(StartupCacheIT::isWordCountBytecode),
                         "no word_count .pyc under " + RUNTIME.resolve("pycache"));
+            }
+        }
+    }
+
+    @Test
+    void twoLanesKeepTheApplicationsBytecodeToo() throws Exception {
+        // Lanes do not share the code of modules they import (BytecodeCache), so several lanes
+        // use the .pyc files as one does.
+        deleteWordCountBytecode();
+        int in = EngineProcess.freePort();
+        try (LineReceiver receiver = new LineReceiver(EngineProcess.freePort());
+             EngineProcess engine = wordCount(in, receiver, Map.of(), "--ponythreads", "2")) {
+            engine.awaitReady();
+            Framed.send(in, List.of("two lanes", "two"));
+            List<String> lines = receiver.await(3, Duration.ofSeconds(60));
+            // the words count on different lanes, so their lines may come out in either order
+            assertEquals(List.of("lanes => 1", "two => 1", "two => 2"), lines.stream().sorted().toList(),
+                    engine.outputText());
+            try (var files = Files.walk(RUNTIME.resolve("pycache"))) {
+                assertTrue(files.anyMatch(StartupCacheIT::isWordCountBytecode),
+                        "no word_count .pyc under " + RUNTIME.resolve("pycache") + " after a 2-lane launch");
             }
         }
     }
@@ -87,14 +105,25 @@ class StartupCacheIT {
         }
     }
 
+    /** Removes word count's .pyc (the training launch's, or an earlier test's), so a test sees its own. */
+    private static void deleteWordCountBytecode() throws Exception {
+        try (var files = Files.walk(RUNTIME.resolve("pycache"))) {
+            for (Path pyc : files.filter(StartupCacheIT::isWordCountBytecode).toList()) {
+                Files.delete(pyc);
+            }
+        }
+    }
+
     private static boolean isWordCountBytecode(Path file) {
         return file.getFileName().toString().matches("word_count\\.graalpy.*\\.pyc");
     }
 
-    private static EngineProcess wordCount(int in, LineReceiver receiver, Map<String, String> env) throws Exception {
-        return EngineProcess.start(EngineProcess.example("word_count"), List.of(
-                "--application-module", "word_count", "--in", "127.0.0.1:" + in,
-                "--out", "127.0.0.1:" + receiver.port()), env);
+    private static EngineProcess wordCount(int in, LineReceiver receiver, Map<String, String> env, String... more)
+            throws Exception {
+        List<String> args = new ArrayList<>(List.of("--application-module", "word_count",
+                "--in", "127.0.0.1:" + in, "--out", "127.0.0.1:" + receiver.port()));
+        args.addAll(List.of(more));
+        return EngineProcess.start(EngineProcess.example("word_count"), args, env);
     }
 
     private static void assertCounts(int in, EngineProcess engine, LineReceiver receiver) throws Exception {

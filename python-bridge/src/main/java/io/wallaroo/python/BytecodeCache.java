@@ -5,30 +5,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Where GraalPy keeps {@code .pyc} files (its {@code python.PyCachePrefix}), when asked for with
- * {@code WALLAROO_PYCACHE=DIR}: a mirror tree under DIR rather than {@code __pycache__} folders next
- * to the sources. Off by default, measured: modules imported from {@code .pyc} get their own code
- * objects in every context, so each lane compiled {@code split} and the other hot functions again
- * (engine.TraceCompilation shows two call targets per function), while modules imported from
- * source share one call target, compiled once for all lanes. Sharing is worth more than the
- * parsing the cache saves at start-up, so the cache stays off wherever several contexts run.
- * With one lane (the default on 2 cores) there is nothing to share, and the local launcher
- * offers a directory of its runtime image ({@code wallaroo.pycache.default}): importing
- * {@code wallaroo._bridge} from it took 0.85-0.9 s of wall time against 1.5-1.8 s from source,
- * and ready came 0.7-1 s sooner.
+ * Where GraalPy keeps {@code .pyc} files (its {@code python.PyCachePrefix}): a mirror tree under a
+ * directory rather than {@code __pycache__} folders next to the sources. {@code WALLAROO_PYCACHE=DIR}
+ * chooses it, {@code off} turns it off, and otherwise the local launcher offers a directory of its
+ * runtime image ({@code wallaroo.pycache.default}).
+ *
+ * <p>It is on for any number of lanes, because lanes do not share the code of modules imported
+ * after GraalPy's core, whether from source or from {@code .pyc}: GraalPy compiles each import
+ * through a new Truffle {@code Source}, and on a JVM Truffle's source cache holds the parsed code
+ * only while that {@code Source} object is alive (its strong cache is for native-image auxiliary
+ * engines), so a context that imports the module after a collection parses it again and gets call
+ * targets of its own; {@code engine.TraceCompilation} of word count with 2 lanes shows two call
+ * targets for every application function either way. What the cache saves is parsing: importing
+ * {@code wallaroo._bridge} took 0.85-0.9 s of wall time from it against 1.5-1.8 s from source
+ * (one lane), and with 2 lanes ready came 0.5-1.3 s sooner (docs/design.md).
  */
 final class BytecodeCache {
     private BytecodeCache() {}
 
     /**
      * The cache directory, or null when caching is off or impossible here: WALLAROO_PYCACHE when
-     * set ({@code off} for none), otherwise the launcher's default when a single context will run
-     * Python.
+     * set ({@code off} for none), otherwise the launcher's default, if it offers one.
      */
-    static Path directory(boolean singleContext) {
+    static Path directory() {
         String dir = System.getenv("WALLAROO_PYCACHE");
         if (dir == null || dir.isBlank()) {
-            dir = singleContext ? System.getProperty("wallaroo.pycache.default") : null;
+            dir = System.getProperty("wallaroo.pycache.default");
         }
         if (dir == null || dir.isBlank() || "off".equals(dir)) {
             return null;

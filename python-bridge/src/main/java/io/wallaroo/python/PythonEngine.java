@@ -8,20 +8,18 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The one polyglot {@link Engine} of the process, shared by every lane's context so Python code
- * is parsed and JIT-compiled once, and the factory of those contexts.
+ * The one polyglot {@link Engine} of the process, shared by every lane's context so GraalPy's
+ * core (its builtins and the modules it loads while starting) is parsed and JIT-compiled once, and
+ * the factory of those contexts. Modules imported later, the application's among them, get code
+ * of their own in each context ({@link BytecodeCache} says why).
  */
 public final class PythonEngine implements AutoCloseable {
     private final Engine engine;
     private final List<Path> pythonPath;
     private final Path pycache;
 
-    /** An engine for any number of contexts: {@code .pyc} files only when WALLAROO_PYCACHE asks. */
+    /** An engine for any number of contexts, with {@code .pyc} files where {@link BytecodeCache} finds a place. */
     public PythonEngine(List<Path> pythonPath) {
-        this(pythonPath, BytecodeCache.directory(false));
-    }
-
-    private PythonEngine(List<Path> pythonPath, Path pycache) {
         try {
             this.engine = Engine.newBuilder("python")
                     .option("engine.WarnInterpreterOnly", "false")
@@ -34,12 +32,7 @@ public final class PythonEngine implements AutoCloseable {
                     + " (an experimental option also needs -Dpolyglot.engine.AllowExperimentalOptions=true).", e);
         }
         this.pythonPath = List.copyOf(pythonPath);
-        this.pycache = pycache;
-    }
-
-    /** The local engine's: with one lane, one context runs Python and may use {@code .pyc} files. */
-    public static PythonEngine forLanes(List<Path> pythonPath, int lanes) {
-        return new PythonEngine(pythonPath, BytecodeCache.directory(lanes == 1));
+        this.pycache = BytecodeCache.directory();
     }
 
     /** True when Truffle found the Graal compiler: Python code gets JIT-compiled. */
@@ -58,9 +51,8 @@ public final class PythonEngine implements AutoCloseable {
     }
 
     /**
-     * A context for one lane. Every context gets the same options (code is shared between
-     * contexts only when they agree). {@link BytecodeCache} says why {@code .pyc} files are
-     * not written by default.
+     * A context for one lane. Every context gets the same options (GraalPy's core is shared
+     * between contexts only when they agree).
      */
     public Context newContext() {
         StartupTrace.mark("context: building");

@@ -145,7 +145,7 @@ public final class WallarooCommand implements Callable<Integer> {
         }
         PythonEngine python;
         try {
-            python = PythonEngine.forLanes(pythonPath, laneCount);
+            python = new PythonEngine(pythonPath);
         } catch (PythonEngine.OptionsRejectedException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
