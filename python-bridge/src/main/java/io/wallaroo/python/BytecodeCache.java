@@ -18,7 +18,8 @@ import java.nio.file.Path;
  * targets of its own; {@code engine.TraceCompilation} of word count with 2 lanes shows two call
  * targets for every application function either way. What the cache saves is parsing: importing
  * {@code wallaroo._bridge} took 0.85-0.9 s of wall time from it against 1.5-1.8 s from source
- * (one lane), and with 2 lanes ready came 0.5-1.3 s sooner (docs/design.md).
+ * (one lane), and with 2 lanes ready came after 6.2 s against 7.8 s (medians of five interleaved
+ * pairs, docs/design.md).
  */
 final class BytecodeCache {
     private BytecodeCache() {}
