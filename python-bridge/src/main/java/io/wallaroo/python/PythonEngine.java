@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
  * The one polyglot {@link Engine} of the process, shared by every lane's context so GraalPy's
  * core (its builtins and the modules it loads while starting) is parsed and JIT-compiled once, and
  * the factory of those contexts. Modules imported later, the application's among them, get code
- * of their own in each context ({@link BytecodeCache} says why).
+ * of their own in each context ({@link BytecodeCache} says why). No context's import machinery
+ * is compiled ({@link ImportMachinery} says why).
  */
 public final class PythonEngine implements AutoCloseable {
     private final Engine engine;
@@ -20,10 +21,26 @@ public final class PythonEngine implements AutoCloseable {
 
     /** An engine for any number of contexts, with {@code .pyc} files where {@link BytecodeCache} finds a place. */
     public PythonEngine(List<Path> pythonPath) {
+        this.engine = build();
+        this.pythonPath = List.copyOf(pythonPath);
+        this.pycache = BytecodeCache.directory();
+    }
+
+    private static Engine build() {
+        if (ImportMachinery.ours()) {
+            try {
+                // engine.CompileOnly is experimental; allowing those also lets a user's own
+                // -Dpolyglot.engine.* experiments through without a second flag.
+                return builder().allowExperimentalOptions(true)
+                        .option("engine.CompileOnly", ImportMachinery.compileOnlyExcludingImports())
+                        .build();
+            } catch (IllegalArgumentException e) {
+                // Interpreter-only runtimes (no JVMCI) have no compilation options; a bad user
+                // flag fails again below, and that failure is the one reported.
+            }
+        }
         try {
-            this.engine = Engine.newBuilder("python")
-                    .option("engine.WarnInterpreterOnly", "false")
-                    .build();
+            return builder().build();
         } catch (IllegalArgumentException e) {
             // The builder reads -Dpolyglot.* system properties; the launcher's only source of
             // those is the user's WALLAROO_JAVA_OPTS.
@@ -31,8 +48,10 @@ public final class PythonEngine implements AutoCloseable {
                     + " These come from -Dpolyglot.* flags, usually in WALLAROO_JAVA_OPTS: fix or remove that flag"
                     + " (an experimental option also needs -Dpolyglot.engine.AllowExperimentalOptions=true).", e);
         }
-        this.pythonPath = List.copyOf(pythonPath);
-        this.pycache = BytecodeCache.directory();
+    }
+
+    private static Engine.Builder builder() {
+        return Engine.newBuilder("python").option("engine.WarnInterpreterOnly", "false");
     }
 
     /** True when Truffle found the Graal compiler: Python code gets JIT-compiled. */

@@ -1,0 +1,131 @@
+package io.wallaroo.examples;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Truffle's one compiler thread spends the first traffic on the application's functions, not on
+ * importlib's, which start-up runs often enough to queue for compilation (ImportMachinery in
+ * python-bridge). Read from Truffle's own compilation trace of a real launch under traffic.
+ */
+class CompilationQueueIT {
+    /** importlib functions that launches without the filter compiled (the first two) or could. */
+    private static final List<String> IMPORT_FUNCTIONS = List.of("_find_and_load_unlocked", "find_spec",
+            "_find_and_load", "_find_spec", "_load_unlocked", "_handle_fromlist", "_path_join", "_path_stat",
+            "cache_from_source");
+
+    @Test
+    void theFirstTrafficsFunctionsCompileAndImportlibsDoNot(@TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("compilation.log");
+        int in = EngineProcess.freePort();
+        try (Drain out = new Drain();
+             EngineProcess engine = EngineProcess.start(EngineProcess.example("word_count"),
+                     List.of("--application-module", "word_count", "--in", "127.0.0.1:" + in,
+                             "--out", "127.0.0.1:" + out.port()),
+                     Map.of("WALLAROO_JAVA_OPTS", "-Dpolyglot.engine.TraceCompilation=true -Dpolyglot.log.file=" + trace))) {
+            engine.awaitReady();
+            List<String> compiled = sendUntilCompiled(in, trace, "split", engine);
+            assertTrue(compiled.contains("split"), "word count's split was not compiled under 3 minutes of traffic; "
+                    + "compiled: " + compiled + "\n" + engine.outputText());
+            List<String> importlib = compiled.stream().filter(IMPORT_FUNCTIONS::contains).toList();
+            assertEquals(List.of(), importlib, "importlib functions were compiled; all compiled: " + compiled);
+            assertTrue(out.bytes() > 0, "no output arrived");
+        }
+    }
+
+    /** Sends word count lines until the trace shows {@code function} compiled; returns the names compiled. */
+    private static List<String> sendUntilCompiled(int port, Path trace, String function, EngineProcess engine)
+            throws Exception {
+        byte[] batch = batch();
+        long deadline = System.nanoTime() + 180_000_000_000L;
+        try (Socket socket = Framed.connect(port)) {
+            OutputStream sock = socket.getOutputStream();
+            while (true) {
+                sock.write(batch);
+                sock.flush();
+                List<String> compiled = compiledFunctions(trace);
+                if (compiled.contains(function) || System.nanoTime() > deadline || !engine.process().isAlive()) {
+                    return compiled;
+                }
+            }
+        }
+    }
+
+    private static byte[] batch() throws IOException {
+        var bytes = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 2_000; i++) {
+            bytes.write(Framed.frame("the quick brown fox " + (i % 97) + " jumps over the lazy dog " + (i % 13)));
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The Python functions the trace says were compiled ("opt done ... <bytecode NAME at ...>"). */
+    private static List<String> compiledFunctions(Path trace) throws IOException {
+        List<String> names = new ArrayList<>();
+        if (!Files.exists(trace)) {
+            return names;
+        }
+        for (String line : Files.readAllLines(trace)) {
+            int at = line.indexOf("<bytecode ");
+            if (line.contains("opt done") && at >= 0) {
+                int start = at + "<bytecode ".length();
+                names.add(line.substring(start, line.indexOf(' ', start)));
+            }
+        }
+        return names;
+    }
+
+    /** A sink receiver that counts and discards what it reads, so traffic can run for minutes. */
+    private static final class Drain implements AutoCloseable {
+        private final ServerSocket server = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
+        private final AtomicLong bytes = new AtomicLong();
+
+        Drain() throws IOException {
+            Thread reader = new Thread(this::run, "drain");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void run() {
+            byte[] buffer = new byte[1 << 16];
+            while (!server.isClosed()) {
+                try (Socket socket = server.accept(); InputStream in = socket.getInputStream()) {
+                    for (int n; (n = in.read(buffer)) >= 0; ) {
+                        bytes.addAndGet(n);
+                    }
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        long bytes() {
+            return bytes.get();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+}
