@@ -17,12 +17,14 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Truffle's one compiler thread spends the first traffic on the application's functions, not on
- * importlib's, which start-up runs often enough to queue for compilation (ImportMachinery in
- * python-bridge). Read from Truffle's own compilation trace of a real launch under traffic.
+ * Truffle's one compiler thread spends the first traffic on the application's functions and the
+ * runner's batch loop, not on importlib's, which start-up runs often enough to queue for
+ * compilation (ImportMachinery in python-bridge), and not twice on the batch loop. Read from
+ * Truffle's own compilation trace of a real launch under traffic.
  */
 class CompilationQueueIT {
     /** importlib functions that launches without the filter compiled (the first two) or could. */
@@ -40,11 +42,15 @@ class CompilationQueueIT {
                              "--out", "127.0.0.1:" + out.port()),
                      Map.of("WALLAROO_JAVA_OPTS", "-Dpolyglot.engine.TraceCompilation=true -Dpolyglot.log.file=" + trace))) {
             engine.awaitReady();
-            List<String> compiled = sendUntilCompiled(in, trace, "split", engine);
-            assertTrue(compiled.contains("split"), "word count's split was not compiled under 3 minutes of traffic; "
+            List<String> compiled = sendUntilCompiled(in, trace, "frames_spread", engine);
+            assertTrue(compiled.contains("split") && compiled.contains("frames_spread"),
+                    "word count's split and the runner's batch loop were not compiled under 3 minutes of traffic; "
                     + "compiled: " + compiled + "\n" + engine.outputText());
             List<String> importlib = compiled.stream().filter(IMPORT_FUNCTIONS::contains).toList();
             assertEquals(List.of(), importlib, "importlib functions were compiled; all compiled: " + compiled);
+            // The batch loop is in the function the engine calls, so it is compiled once, not also
+            // in a helper of its own that the entry point would inline again.
+            assertFalse(compiled.contains("frames"), "the runner's frames compiled on its own: " + compiled);
             assertTrue(out.bytes() > 0, "no output arrived");
         }
     }
