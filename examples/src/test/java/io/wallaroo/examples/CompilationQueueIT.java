@@ -3,6 +3,7 @@ package io.wallaroo.examples;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +12,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CompilationQueueIT {
     /** importlib functions that launches without the filter compiled (the first two) or could. */
+    private static final Duration TRAFFIC_LIMIT = Duration.ofMinutes(3);
+
     private static final List<String> IMPORT_FUNCTIONS = List.of("_find_and_load_unlocked", "find_spec",
             "_find_and_load", "_find_spec", "_load_unlocked", "_handle_fromlist", "_path_join", "_path_stat",
             "cache_from_source");
@@ -44,7 +48,7 @@ class CompilationQueueIT {
             engine.awaitReady();
             List<String> compiled = sendUntilCompiled(in, trace, "frames_spread", engine);
             assertTrue(compiled.contains("split") && compiled.contains("frames_spread"),
-                    "word count's split and the runner's batch loop were not compiled under 3 minutes of traffic; "
+                    "word count's split and the runner's batch loop were not compiled within " + TRAFFIC_LIMIT + " of traffic; "
                     + "compiled: " + compiled + "\n" + engine.outputText());
             List<String> importlib = compiled.stream().filter(IMPORT_FUNCTIONS::contains).toList();
             assertEquals(List.of(), importlib, "importlib functions were compiled; all compiled: " + compiled);
@@ -59,7 +63,7 @@ class CompilationQueueIT {
     private static List<String> sendUntilCompiled(int port, Path trace, String function, EngineProcess engine)
             throws Exception {
         byte[] batch = batch();
-        long deadline = System.nanoTime() + 180_000_000_000L;
+        long deadline = System.nanoTime() + TRAFFIC_LIMIT.toNanos();
         try (Socket socket = Framed.connect(port)) {
             OutputStream sock = socket.getOutputStream();
             while (true) {
@@ -74,7 +78,7 @@ class CompilationQueueIT {
     }
 
     private static byte[] batch() throws IOException {
-        var bytes = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (int i = 0; i < 2_000; i++) {
             bytes.write(Framed.frame("the quick brown fox " + (i % 97) + " jumps over the lazy dog " + (i % 13)));
         }
