@@ -11,6 +11,7 @@ import support  # noqa: F401  (puts the package source first on sys.path)
 
 from wallaroo.experimental import (ExtensionError, SinkExtension, SourceExtension,
                                    streaming_message_decoder, streaming_message_encoder)
+from wallaroo.experimental._connect import connected_to_itself
 
 
 @streaming_message_encoder
@@ -217,6 +218,28 @@ class SourceExtensionTest(unittest.TestCase):
             wrong_encoder.write("x")
         with self.assertRaises(ExtensionError):
             SourceExtension(shout).write("not connected")
+
+
+class SelfConnectionTest(unittest.TestCase):
+    """A script retrying against an engine that is not listening yet must not settle for a TCP
+    connection to itself (it happened in CI: the source script then wrote into itself)."""
+
+    def test_a_socket_connected_to_itself_is_told_apart(self):
+        port = free_port()
+        sock = socket.socket()
+        self.addCleanup(sock.close)
+        sock.bind(("127.0.0.1", port))
+        try:
+            sock.connect(("127.0.0.1", port))  # TCP simultaneous open with itself
+        except OSError as e:
+            self.skipTest(f"this platform does not connect a socket to itself ({e})")
+        self.assertTrue(connected_to_itself(sock))
+
+    def test_a_connection_to_a_listener_is_not(self):
+        engine = StandInEngine()
+        self.addCleanup(engine.close)
+        with socket.create_connection(("127.0.0.1", engine.port)) as sock:
+            self.assertFalse(connected_to_itself(sock))
 
 
 class SinkExtensionTest(unittest.TestCase):

@@ -21,6 +21,9 @@ def connect(host: str, port: int, hello: bytes, timeout: Optional[float], retry_
     while True:
         try:
             sock = socket.create_connection((host, port), timeout=retry_interval + 5.0)
+            if connected_to_itself(sock):
+                sock.close()
+                raise ConnectionRefusedError("nothing listens there yet (the connection reached itself)")
             break
         except OSError as e:
             if deadline is not None and time.monotonic() >= deadline:
@@ -38,6 +41,16 @@ def connect(host: str, port: int, hello: bytes, timeout: Optional[float], retry_
         sock.close()
         raise ExtensionError(f"the engine at {host}:{port} closed the connection at once ({e})") from e
     return sock
+
+
+def connected_to_itself(sock: socket.socket) -> bool:
+    """True for a TCP self-connection: connecting to a local port nobody listens on can, once in a
+    few thousand tries, pick that same port as its own source port, and then the socket is
+    connected to itself. Everything sent on it would come back to it and never reach an engine."""
+    try:
+        return sock.getsockname() == sock.getpeername()
+    except OSError:
+        return False
 
 
 def port_number(port: object) -> int:
