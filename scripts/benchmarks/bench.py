@@ -9,7 +9,8 @@ are noisy: compare ratios, not absolute figures).
 For each workload and lane count, from one launch: the time from launch to ready (and the
 engine's start-up phases), the cold rate over the first --cold-words outputs, the seconds of
 traffic until a pass runs at 90% of full speed, the warm rate for each connection count,
-latency percentiles at half the one-connection rate, the peak RSS, and the share of CPU time
+latency percentiles at half the one-connection rate (and, for the JVM targets, the collector
+pauses that fell inside that window), the peak RSS, and the share of CPU time
 the host stole from this virtual machine meanwhile (/proc/stat). Next to them: the in-process ceiling (the same Python functions
 in a plain loop inside GraalPy), the lane-scaling ratio, for word count a plain-CPython server
 doing the same work, and what a lane crossing costs. For word count, the same application as an
@@ -23,8 +24,11 @@ import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+
+import gclog
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -178,15 +182,20 @@ def peak_rss_mb(pid):
 class Target:
     """A process that runs the workload between an input port and an output port."""
 
-    def __init__(self, name, command, cwd, ready_text):
+    def __init__(self, name, command, cwd, ready_text, jvm=False):
         self.name, self.command, self.cwd, self.ready_text = name, command, cwd, ready_text
         self.proc = None
+        # A JVM target logs its collector pauses, to set next to the latency it measures.
+        self.gc_log = os.path.join(tempfile.mkdtemp(prefix="wallaroo-bench-"), "gc.log") if jvm else None
 
     def start(self, in_port, out_port):
         cmd = [c.format(inp=in_port, out=out_port) for c in self.command]
         launched = time.perf_counter()
         self.started_at = launched
         env = dict(os.environ, WALLAROO_STARTUP_TRACE="1")
+        if self.gc_log:
+            env["WALLAROO_JAVA_OPTS"] = " ".join(filter(None, [env.get("WALLAROO_JAVA_OPTS", ""),
+                                                               gclog.jvm_option(self.gc_log)]))
         self.proc = subprocess.Popen(cmd, cwd=self.cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                      env=env)
         self.startup = []  # the engine's start-up phases: (ms since launch, CPU ms, what)
@@ -276,8 +285,14 @@ def measure(target, workload, args):
         result["seconds_to_90pct"] = round(reached, 1) if reached is not None else None
         if args.latency_seconds > 0:
             ticks = cpu_ticks()
+            # Seconds since launch; the JVM's uptime starts a little later (the launcher script),
+            # so the window is a fraction of a second generous at its start.
+            window_start = time.perf_counter() - target.started_at
             result.update(latency(receiver, workload, in_port, one["messages_per_s"] * 0.5, args.latency_seconds))
             result["latency_steal_pct"] = steal_pct(ticks, cpu_ticks())
+            if target.gc_log:
+                result["latency_gc"] = gclog.summary(target.gc_log, window_start - 0.5,
+                                                     time.perf_counter() - target.started_at)
         result["peak_rss_mb"] = peak_rss_mb(target.proc.pid)
     finally:
         target.stop()
@@ -354,6 +369,10 @@ def summary(run, unit):
                  f" p99 {run['latency_ms_p99']} ms, p99.9 {run['latency_ms_p999']} ms")
         if run.get("latency_steal_pct") is not None:
             text += f" ({run['latency_steal_pct']}% of the CPU stolen by the host meanwhile)"
+        gc = run.get("latency_gc")
+        if gc:
+            text += (f"; collector pauses meanwhile: {gc['pauses']} ({gc['pause_ms_total']} ms, longest"
+                     f" {gc['pause_ms_max']} ms, {gc['full']} full; {gc['full_in_run']} full in the whole run)")
     if "first_output_s" in run:
         text += f"; ready {run['ready_s']} s, first output {run['first_output_s']} s after start"
     if run.get("jvm_startup_cache"):
@@ -428,7 +447,7 @@ def main():
             target = Target(f"engine, {lanes} lane(s)",
                             [os.path.join(ROOT, "scripts", "wallaroo"), "--application-module", workload.module,
                              "--in", "127.0.0.1:{inp}", "--out", "127.0.0.1:{out}"] + flag,
-                            workload.directory, "wallaroo: ready")
+                            workload.directory, "wallaroo: ready", jvm=True)
             run = measure(target, workload, args)
             run["lanes"] = lanes
             res["runs"].append(run)
@@ -439,7 +458,7 @@ def main():
                                 [os.path.join(ROOT, "scripts", "wallaroo"), "--application-module", workload.module,
                                  "--engine", "flink", "--parallelism", str(n),
                                  "--in", "127.0.0.1:{inp}", "--out", "127.0.0.1:{out}"],
-                                workload.directory, "wallaroo: ready")
+                                workload.directory, "wallaroo: ready", jvm=True)
                 run = measure(target, workload, args)
                 run["flink_parallelism"] = n
                 res.setdefault("flink", []).append(run)
