@@ -20,6 +20,7 @@ Apache Flink job on the embedded mini-cluster (scripts/wallaroo --engine flink),
 import argparse
 import json
 import os
+import shutil
 import socket
 import struct
 import subprocess
@@ -185,15 +186,16 @@ class Target:
     def __init__(self, name, command, cwd, ready_text, jvm=False):
         self.name, self.command, self.cwd, self.ready_text = name, command, cwd, ready_text
         self.proc = None
-        # A JVM target logs its collector pauses, to set next to the latency it measures.
-        self.gc_log = os.path.join(tempfile.mkdtemp(prefix="wallaroo-bench-"), "gc.log") if jvm else None
+        self.jvm = jvm
+        self.gc_log = None  # a JVM target logs its collector pauses, to set next to its latency
 
     def start(self, in_port, out_port):
         cmd = [c.format(inp=in_port, out=out_port) for c in self.command]
         launched = time.perf_counter()
         self.started_at = launched
         env = dict(os.environ, WALLAROO_STARTUP_TRACE="1")
-        if self.gc_log:
+        if self.jvm:
+            self.gc_log = os.path.join(tempfile.mkdtemp(prefix="wallaroo-bench-"), "gc.log")
             env["WALLAROO_JAVA_OPTS"] = " ".join(filter(None, [env.get("WALLAROO_JAVA_OPTS", ""),
                                                                gclog.jvm_option(self.gc_log)]))
         self.proc = subprocess.Popen(cmd, cwd=self.cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -221,6 +223,9 @@ class Target:
                 self.proc.wait(30)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+        if self.gc_log:
+            shutil.rmtree(os.path.dirname(self.gc_log), ignore_errors=True)
+            self.gc_log = None
 
 
 def measure(target, workload, args):
@@ -285,8 +290,8 @@ def measure(target, workload, args):
         result["seconds_to_90pct"] = round(reached, 1) if reached is not None else None
         if args.latency_seconds > 0:
             ticks = cpu_ticks()
-            # Seconds since launch; the JVM's uptime starts a little later (the launcher script),
-            # so the window is a fraction of a second generous at its start.
+            # Seconds since launch. The JVM's uptime runs a little behind that (the launcher
+            # script comes first), so the window is widened by half a second at its start.
             window_start = time.perf_counter() - target.started_at
             result.update(latency(receiver, workload, in_port, one["messages_per_s"] * 0.5, args.latency_seconds))
             result["latency_steal_pct"] = steal_pct(ticks, cpu_ticks())

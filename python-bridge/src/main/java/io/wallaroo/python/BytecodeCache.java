@@ -16,8 +16,8 @@ import java.nio.file.Path;
  * only while that {@code Source} object is alive (its strong cache is for native-image auxiliary
  * engines), so a context that imports the module after a collection parses it again and gets call
  * targets of its own. Neither keeping the code objects nor parsing an equal file first from here
- * keeps the entry (docs/design.md, "Code sharing between lanes"); {@code engine.TraceCompilation} of word count with 2 lanes shows two call
- * targets for every application function either way. What the cache saves is parsing: importing
+ * keeps the entry (docs/design.md, "Code sharing between lanes"); {@code engine.TraceCompilation}
+ * of word count with 2 lanes shows two call targets for every application function either way. What the cache saves is parsing: importing
  * {@code wallaroo._bridge} took 0.85-0.9 s of wall time from it against 1.5-1.8 s from source
  * (one lane), and with 2 lanes ready came after 6.2 s against 7.8 s (medians of five interleaved
  * pairs, docs/design.md).
