@@ -44,9 +44,8 @@ def connect(host: str, port: int, hello: bytes, timeout: Optional[float], retry_
 
 
 def connected_to_itself(sock: socket.socket) -> bool:
-    """True for a TCP self-connection: connecting to a local port nobody listens on can, once in a
-    few thousand tries, pick that same port as its own source port, and then the socket is
-    connected to itself. Everything sent on it would come back to it and never reach an engine."""
+    """True for a TCP self-connection: connecting to a local port nobody listens on can, rarely,
+    pick that same port as its own source port, and then the socket is connected to itself. Everything sent on it would come back to it and never reach an engine."""
     try:
         return sock.getsockname() == sock.getpeername()
     except OSError:

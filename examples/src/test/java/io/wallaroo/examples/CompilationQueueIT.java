@@ -29,9 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Truffle's own compilation trace of a real launch under traffic.
  */
 class CompilationQueueIT {
-    /** importlib functions that launches without the filter compiled (the first two) or could. */
+    /** How long to send traffic while waiting for the batch loop to be compiled. */
     private static final Duration TRAFFIC_LIMIT = Duration.ofMinutes(3);
 
+    /** importlib functions that launches without the filter compiled (the first two) or could. */
     private static final List<String> IMPORT_FUNCTIONS = List.of("_find_and_load_unlocked", "find_spec",
             "_find_and_load", "_find_spec", "_load_unlocked", "_handle_fromlist", "_path_join", "_path_stat",
             "cache_from_source");
