@@ -11,7 +11,7 @@ import os
 import sys
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing costs seconds to import in a fresh GraalPy context
-    from typing import Any, Dict, List
+    from typing import Any, Dict, List, Sequence
 
 from wallaroo._runner import LaneRunner
 from wallaroo.errors import WallarooParameterError
@@ -186,11 +186,14 @@ def checked_payload_length(fn: Any, name: str) -> Any:
     return payload_length
 
 
-def make_runner(result: LoadResult, lane: int, lanes: int, sink_formats: List[str]) -> LaneRunner:
-    """A runner for one lane, using the module's own ``serialize``/``deserialize`` when it has them."""
+def make_runner(result: LoadResult, lane: int, lanes: int, sink_formats: List[str],
+                sequenced: Sequence[int] = ()) -> LaneRunner:
+    """A runner for one lane, using the module's own ``serialize``/``deserialize`` when it has them.
+    ``sequenced`` names the pipelines whose input the engine spreads over lanes batch by batch."""
     module = result.module
     serialize = getattr(module, "serialize", None)
     deserialize = getattr(module, "deserialize", None)
     if not (callable(serialize) and callable(deserialize)):
         serialize = deserialize = None
-    return LaneRunner(result.app, lane, lanes, list(sink_formats), serialize, deserialize, count_steps=True)
+    return LaneRunner(result.app, lane, lanes, list(sink_formats), serialize, deserialize, count_steps=True,
+                      sequenced=list(sequenced))

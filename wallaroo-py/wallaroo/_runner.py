@@ -9,6 +9,9 @@ A partitioned state step routes each message to the lane that owns its key. When
 lane the chain simply goes on; otherwise the message is put in the outbox for that lane and
 crosses packed as ``wallaroo._crossing`` describes (joined text for str, ``marshal`` for other
 plain data, the application's ``serialize``/``deserialize`` or ``pickle`` for anything else).
+When the engine spreads a pipeline's input over lanes batch by batch (``sequenced``), its first
+state step's messages all go through outboxes, this lane's own included: the engine hands each
+owner its messages in the input's order, which a batch that ran on another lane may precede.
 
 The same runner backs ``wallaroo.testing``, so tests of an application exercise the engine's
 own semantics.
@@ -21,7 +24,7 @@ import zlib
 from itertools import repeat
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing costs seconds to import in a fresh GraalPy context
-    from typing import Any, Callable, Dict, List, Optional, Tuple
+    from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from wallaroo._crossing import Outbox, unpack
 
@@ -109,8 +112,11 @@ class LaneRunner:
     def __init__(self, app: Any, lane: int = 0, lanes: int = 1, sink_formats: Optional[List[str]] = None,
                  serialize: Optional[Callable[[Any], bytes]] = None,
                  deserialize: Optional[Callable[[bytes], Any]] = None, keep_messages: bool = False,
-                 count_steps: bool = False) -> None:
+                 count_steps: bool = False, sequenced: Sequence[int] = ()) -> None:
         self.app = app
+        # sequenced: pipelines whose input the engine spreads over lanes batch by batch; their
+        # first state step's messages leave through the outboxes even when this lane owns the key
+        self.sequenced = frozenset(sequenced)
         # count_steps: results carry a fifth element, the messages each step took in (the engine
         # asks for it; wallaroo.testing and the Flink runner keep the four-element results).
         self.count_steps = count_steps
@@ -163,6 +169,7 @@ class LaneRunner:
     # -- compiling a pipeline into closures ----------------------------------------------------
     def _compile(self, p_index: int, pipeline: Any, sink_ids: List[int], formats: List[str]) -> Callable[[Any], None]:
         chain = self._sink_stage(pipeline, sink_ids, formats, self._slots[p_index] + len(pipeline.steps))
+        first_state = next((i for i, step in enumerate(pipeline.steps) if step.state is not None), -1)
         for s_index in reversed(range(len(pipeline.steps))):
             step = pipeline.steps[s_index]
             slot = self._slots[p_index] + s_index
@@ -175,7 +182,8 @@ class LaneRunner:
                 self._step_names[code] = str(step.computation.name)
                 # counted by the router, on the lane the message comes from: a message that crosses
                 # lanes is counted once, and a step's out is what entered the stage after it
-                chain = self._router(code, step, here, slot)
+                chain = self._router(code, step, here, slot,
+                                     sequenced=s_index == first_state and p_index in self.sequenced)
         return chain
 
     def _sink_stage(self, pipeline: Any, sink_ids: List[int], formats: List[str], slot: int) -> Callable[[Any], None]:
@@ -361,9 +369,12 @@ class LaneRunner:
                 nxt(out)
         return run
 
-    def _router(self, code: int, step: Any, here: Callable[[Any, Any], None], slot: int) -> Callable[[Any], None]:
+    def _router(self, code: int, step: Any, here: Callable[[Any, Any], None], slot: int,
+                sequenced: bool = False) -> Callable[[Any], None]:
         spec = step.state
         lanes, me, outboxes, counts = self.lanes, self.lane, self.outboxes, self._counts
+        if sequenced and spec.partition is not None and lanes > 1:
+            me = -1  # no key is this lane's here: every message waits in an outbox for its turn
         if spec.partition is None:
             owner = lane_of_name(spec.name, lanes)
             if owner == me:

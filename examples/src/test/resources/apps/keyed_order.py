@@ -1,9 +1,15 @@
 """Test app: messages "key:seq" update a per-key state that records the order it saw them in.
 Messages whose seq ends in 7 are wrapped in a user class, so they cross lanes through the
-module's serialize/deserialize, which mark them."""
+module's serialize/deserialize, which mark them. Each output names the interpreter that decoded
+the message (a token drawn when the module loads, once per lane), so a test sees which lanes
+took input."""
+import os
 import pickle
 
 import wallaroo
+
+
+DECODED_BY = os.urandom(6).hex()
 
 
 class Tagged:
@@ -11,6 +17,7 @@ class Tagged:
         self.key = key
         self.seq = seq
         self.crossed = False
+        self.decoded_by = DECODED_BY
 
 
 def serialize(obj):
@@ -34,7 +41,7 @@ def decode(bs):
     key, seq = bs.decode().split(":")
     if seq.endswith("7"):
         return Tagged(key, int(seq))
-    return (key, int(seq))
+    return (key, int(seq), DECODED_BY)
 
 
 @wallaroo.partition
@@ -45,11 +52,11 @@ def by_key(msg):
 @wallaroo.state_computation(name="record order")
 def record(msg, history):
     if isinstance(msg, Tagged):
-        key, seq, crossed = msg.key, msg.seq, msg.crossed
+        key, seq, crossed, decoded_by = msg.key, msg.seq, msg.crossed, msg.decoded_by
     else:
-        (key, seq), crossed = msg, False
+        (key, seq, decoded_by), crossed = msg, False
     history.seen.append(seq)
-    return ("%s %d %d %s" % (key, seq, len(history.seen), "crossed" if crossed else "local"), True)
+    return ("%s %d %d %s %s" % (key, seq, len(history.seen), "crossed" if crossed else "local", decoded_by), True)
 
 
 @wallaroo.encoder

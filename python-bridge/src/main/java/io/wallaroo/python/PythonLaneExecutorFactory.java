@@ -1,5 +1,6 @@
 package io.wallaroo.python;
 
+import io.wallaroo.engine.runtime.EntryLanes;
 import io.wallaroo.engine.runtime.LaneExecutor;
 import io.wallaroo.engine.runtime.LaneExecutorFactory;
 import io.wallaroo.engine.topology.Application;
@@ -19,9 +20,13 @@ public final class PythonLaneExecutorFactory implements LaneExecutorFactory {
     private final LoadedApplication first;
     private final String moduleName;
     private final List<String> args;
+    private final boolean spreadInput;
 
-    public PythonLaneExecutorFactory(PythonEngine engine, LoadedApplication first, String moduleName, List<String> args) {
+    /** @param spreadInput as {@link io.wallaroo.engine.EngineSettings#spreadInput()}: the runners must agree with the engine */
+    public PythonLaneExecutorFactory(PythonEngine engine, LoadedApplication first, String moduleName, List<String> args,
+                                     boolean spreadInput) {
         this.engine = engine;
+        this.spreadInput = spreadInput;
         this.first = first;
         this.moduleName = moduleName;
         this.args = List.copyOf(args);
@@ -32,7 +37,7 @@ public final class PythonLaneExecutorFactory implements LaneExecutorFactory {
         StartupTrace.mark("lane " + laneIndex + ": creating");
         LoadedApplication loaded = laneIndex == 0 ? first : loadAgain();
         Value runner = loaded.bridge().invokeMember("make_runner", loaded.loadResult(), laneIndex, laneCount,
-                sinkFormats(first.model()));
+                sinkFormats(first.model()), spreadPipelines(first.model(), laneCount));
         StartupTrace.mark("lane " + laneIndex + ": runner made");
         return new PythonLaneExecutor(laneIndex, loaded.context(), runner);
     }
@@ -65,6 +70,14 @@ public final class PythonLaneExecutorFactory implements LaneExecutorFactory {
             }
         }
         return a.states().equals(b.states());
+    }
+
+    /** The pipelines the engine spreads over lanes batch by batch (their runners route every key). */
+    private Object[] spreadPipelines(Application model, int laneCount) {
+        return model.pipelines().stream()
+                .filter(p -> EntryLanes.spreads(model, p, laneCount, spreadInput))
+                .map(p -> (Object) p.id())
+                .toArray();
     }
 
     private static Object[] sinkFormats(Application model) {

@@ -16,7 +16,10 @@ import java.util.zip.CRC32;
  * must place it by the same rule (the Python runner does: {@code zlib.crc32(name) % lanes}).
  * When a pipeline's first state step uses such a state, every message ends up on that lane
  * anyway, so its inputs enter there: the steps before it run on the same lane and nothing has
- * to cross. Other pipelines spread their inputs over all lanes.
+ * to cross. Other pipelines spread their inputs over all lanes: a connection to one lane each,
+ * round robin, or, when the first state step is partitioned, each batch of a connection to the
+ * next lane ({@link #spreads}), with the messages put back in the connection's order before that
+ * step.
  */
 public final class EntryLanes {
     private EntryLanes() {}
@@ -26,6 +29,26 @@ public final class EntryLanes {
         CRC32 crc = new CRC32();
         crc.update(stateName.getBytes(StandardCharsets.UTF_8));
         return (int) (crc.getValue() % lanes);
+    }
+
+    /**
+     * Whether the batches of one inlet of {@code pipeline} go to every lane in turn. Only when its
+     * first state step is partitioned: the owner of each key puts that step's messages back in the
+     * inlet's order ({@code Resequencer}), which per-key order needs and nothing before that step
+     * does. A pipeline without a state step keeps each inlet on one lane, so its output keeps the
+     * input's order.
+     */
+    public static boolean spreads(Application application, Pipeline pipeline, int lanes, boolean enabled) {
+        if (!enabled || lanes < 2) {
+            return false;
+        }
+        for (Step step : pipeline.steps()) {
+            if (step instanceof Step.Stateful stateful) {
+                StateDefinition state = application.states().get(stateful.stateName());
+                return state != null && !(state.partitioning() instanceof StateDefinition.Single);
+            }
+        }
+        return false;
     }
 
     /** The lane every input of {@code pipeline} should enter on, if there is one. */

@@ -9,20 +9,25 @@ import io.wallaroo.engine.snapshot.EntityBytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * One thread running one {@link LaneExecutor}. Batches are processed in arrival order; the
- * executor owns the state entities of this lane, so nothing else ever touches them.
+ * executor owns the state entities of this lane, so nothing else ever touches them. Messages that
+ * spread batches (from any lane) send to this lane's first state step go through a
+ * {@link Resequencer} first, so they run in their inlet's order.
  */
 final class Lane implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Lane.class);
 
-    private sealed interface Task permits Frames, Routed, Barrier, Stop {}
-    private record Frames(int pipelineId, FrameBatch batch) implements Task {}
+    private sealed interface Task permits Frames, Routed, Sequenced, Barrier, Stop {}
+    /** Input; {@code tag} is null unless its inlet is spread over all lanes. */
+    private record Frames(int pipelineId, FrameBatch batch, SequenceTag tag) implements Task {}
     private record Routed(RoutedBatch batch) implements Task {}
+    private record Sequenced(Resequencer.Arrival arrival) implements Task {}
     private record Stop() implements Task {}
     /** A snapshot cut: every task before it is in the state the executor hands back. */
     private record Barrier(CompletableFuture<List<EntityBytes>> dirty) implements Task {}
@@ -34,10 +39,12 @@ final class Lane implements Runnable {
     private final FailureLog failures;
     private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
     private final Output output = new Output();
+    private final Resequencer resequencer = new Resequencer();
     private List<Lane> lanes;
     private List<Sink> sinks;
     private String[] sinkCounters;
     private String[] routedCounters; // routed.FROM.TO.messages, by destination lane
+    private final String inputBatches;
     private final org.HdrHistogram.Recorder batchTime;
     private Thread thread;
     private SinkLedger ledger;   // set when snapshots are on
@@ -49,6 +56,7 @@ final class Lane implements Runnable {
         this.metrics = metrics;
         this.failures = failures;
         this.batchTime = metrics.recorder("lane." + index + ".batch_us");
+        this.inputBatches = "lane." + index + ".input_batches";
     }
 
     void start(List<Lane> allLanes, List<Sink> allSinks) {
@@ -62,6 +70,10 @@ final class Lane implements Runnable {
         for (int to = 0; to < routedCounters.length; to++) {
             routedCounters[to] = "routed." + index + "." + to + ".messages";
         }
+        output.spread = new ArrayList<>();
+        for (int to = 0; to < allLanes.size(); to++) {
+            output.spread.add(new ArrayList<>());
+        }
         thread = new Thread(this, "wallaroo-lane-" + index);
         thread.start();
     }
@@ -70,9 +82,28 @@ final class Lane implements Runnable {
         return index;
     }
 
+    /** Whether this lane can run input now (false while its interpreter is still starting). */
+    boolean accepting() {
+        return !(executor instanceof PendingLaneExecutor pending) || pending.started();
+    }
+
     void submitFrames(int pipelineId, FrameBatch batch) {
+        submitFrames(pipelineId, batch, null);
+    }
+
+    /** Queues input; with a {@code tag}, a batch of a spread inlet. */
+    void submitFrames(int pipelineId, FrameBatch batch, SequenceTag tag) {
         gate.added(index, batch.count());
-        queue.add(new Frames(pipelineId, batch));
+        queue.add(new Frames(pipelineId, batch, tag));
+    }
+
+    /** Queues what a lane sent here for one batch of a spread inlet (or the inlet's end). */
+    void submitSequenced(Resequencer.Arrival arrival) {
+        int messages = arrival.messages();
+        if (messages > 0) {
+            gate.added(index, messages);
+        }
+        queue.add(new Sequenced(arrival));
     }
 
     void submitRouted(RoutedBatch batch) {
@@ -127,10 +158,17 @@ final class Lane implements Runnable {
                 case Stop s -> {
                     return;
                 }
-                case Frames f -> run(f.batch().completion(), f.batch().count(),
-                        () -> executor.onFrames(f.pipelineId(), f.batch(), output));
-                case Routed r -> run(r.batch().completion(), r.batch().messages(),
-                        () -> executor.onRouted(r.batch(), output));
+                case Frames f -> {
+                    metrics.add(inputBatches, 1);
+                    if (f.tag() == null) {
+                        run(f.batch().completion(), f.batch().count(),
+                                () -> executor.onFrames(f.pipelineId(), f.batch(), output));
+                    } else {
+                        runSpread(f);
+                    }
+                }
+                case Routed r -> runRouted(r.batch());
+                case Sequenced s -> resequencer.accept(s.arrival(), this::runRouted);
                 case Barrier b -> {
                     try {
                         b.dirty().complete(executor.takeDirtyEntities(output));
@@ -140,6 +178,38 @@ final class Lane implements Runnable {
                 }
             }
         }
+    }
+
+    private void runRouted(RoutedBatch batch) {
+        run(batch.completion(), batch.messages(), () -> executor.onRouted(batch, output));
+    }
+
+    /**
+     * Runs a batch of a spread inlet. What it routes is held back until it is done, then every
+     * lane, this one included, is told about the batch exactly once, with the messages for it or
+     * with none, so that each owner can put its messages in the inlet's order.
+     */
+    private void runSpread(Frames f) {
+        output.spreading = true;
+        try {
+            run(f.batch().completion(), f.batch().count(),
+                    () -> executor.onFrames(f.pipelineId(), f.batch(), output));
+        } finally {
+            output.spreading = false;
+        }
+        Resequencer.Arrival mine = null;
+        for (int to = 0; to < lanes.size(); to++) {
+            List<RoutedBatch> routed = output.spread.get(to);
+            Resequencer.Arrival arrival = new Resequencer.Arrival(f.tag(),
+                    routed.isEmpty() ? List.of() : List.copyOf(routed), false);
+            routed.clear();
+            if (to == index) {
+                mine = arrival; // counted in the gate as it was routed
+            } else {
+                lanes.get(to).submitSequenced(arrival);
+            }
+        }
+        resequencer.accept(mine, this::runRouted);
     }
 
     private void run(Completion completion, int messages, Runnable work) {
@@ -162,12 +232,22 @@ final class Lane implements Runnable {
     /** Attaches the current batch's completion to everything it gives rise to. */
     private final class Output implements LaneOutput {
         Completion current;
+        boolean spreading;                 // running a spread batch: routes wait in `spread`
+        List<List<RoutedBatch>> spread;   // by destination lane
 
         @Override
         public void route(int lane, Object payload, int messages) {
             metrics.add("routed.messages", messages);
             metrics.add(routedCounters[lane], messages);
-            lanes.get(lane).submitRouted(new RoutedBatch(index, payload, messages, current.retain()));
+            RoutedBatch batch = new RoutedBatch(index, payload, messages, current.retain());
+            if (spreading) {
+                if (lane == index) {
+                    gate.added(index, messages); // the others are counted when they are queued
+                }
+                spread.get(lane).add(batch);
+            } else {
+                lanes.get(lane).submitRouted(batch);
+            }
         }
 
         @Override

@@ -27,6 +27,11 @@ final class PendingLaneExecutor implements LaneExecutor {
         this.created = created;
     }
 
+    /** Whether the interpreter exists, so input given to this lane runs without waiting for it. */
+    boolean started() {
+        return created.isDone() && !created.isCompletedExceptionally();
+    }
+
     private LaneExecutor executor() {
         if (ready == null) {
             try {

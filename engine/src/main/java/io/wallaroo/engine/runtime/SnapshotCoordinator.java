@@ -256,7 +256,7 @@ final class SnapshotCoordinator implements AutoCloseable {
     private boolean drained(List<EngineInlet> heldInlets, long deadline) throws InterruptedException {
         int[] held = new int[lanes.size()];
         for (EngineInlet inlet : heldInlets) {
-            held[inlet.lane().index()] += inlet.heldMessages();
+            inlet.addHeldMessages(held);
         }
         long pollNanos = 20_000;
         while (true) {
@@ -275,7 +275,7 @@ final class SnapshotCoordinator implements AutoCloseable {
             // Input that arrived meanwhile is held, not queued; count it again.
             java.util.Arrays.fill(held, 0);
             for (EngineInlet inlet : heldInlets) {
-                held[inlet.lane().index()] += inlet.heldMessages();
+                inlet.addHeldMessages(held);
             }
         }
     }

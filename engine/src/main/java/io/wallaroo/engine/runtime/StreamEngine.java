@@ -48,6 +48,7 @@ public final class StreamEngine implements AutoCloseable {
     private volatile List<Sink> startedSinks = List.of(); // for readers on other threads (the monitor)
     private final List<Source> sources = new ArrayList<>();
     private final AtomicInteger nextEntryLane = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong nextStream = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
     private SnapshotStore snapshotStore;
     private Duration snapshotInterval;
@@ -297,13 +298,22 @@ public final class StreamEngine implements AutoCloseable {
 
         @Override
         public Inlet openInlet(String description, FlowControl flow) {
-            java.util.OptionalInt preferred = EntryLanes.preferred(application, pipeline, lanes.size());
-            Lane lane = lanes.get(preferred.isPresent() ? preferred.getAsInt()
-                    : Math.floorMod(nextEntryLane.getAndIncrement(), lanes.size()));
+            List<Lane> entry;
+            long stream = -1;
+            if (EntryLanes.spreads(application, pipeline, lanes.size(), settings.spreadInput())) {
+                entry = lanes;
+                stream = nextStream.getAndIncrement();
+                LOG.debug("{} feeds every lane, batch by batch", description);
+            } else {
+                java.util.OptionalInt preferred = EntryLanes.preferred(application, pipeline, lanes.size());
+                Lane lane = lanes.get(preferred.isPresent() ? preferred.getAsInt()
+                        : Math.floorMod(nextEntryLane.getAndIncrement(), lanes.size()));
+                entry = List.of(lane);
+                LOG.debug("{} feeds lane {}", description, lane.index());
+            }
             gate.register(flow);
-            LOG.debug("{} feeds lane {}", description, lane.index());
             EngineInlet[] self = new EngineInlet[1];
-            self[0] = new EngineInlet(pipeline.name(), pipeline.id(), lane, gate, flow, metrics,
+            self[0] = new EngineInlet(pipeline.name(), pipeline.id(), entry, stream, gate, flow, metrics,
                     metrics.recorder("pipeline." + pipeline.id() + ".latency_us"), () -> {
                 if (snapshots != null) {
                     snapshots.closed(self[0]);

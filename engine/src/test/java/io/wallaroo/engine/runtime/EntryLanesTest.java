@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.OptionalInt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EntryLanesTest {
     private static final SourceSpec SOURCE = new SourceSpec.Tcp("127.0.0.1", 0, Framing.of(4, ">I"));
@@ -41,5 +43,22 @@ class EntryLanesTest {
                 Map.of("words", new StateDefinition("words", "W", new StateDefinition.Keyed("part", false, 3))));
         assertEquals(OptionalInt.empty(), EntryLanes.preferred(app, keyed, 2));
         assertEquals(OptionalInt.empty(), EntryLanes.preferred(app, stateless, 2));
+    }
+
+    @Test
+    void onlyAPartitionedFirstStateSpreadsOneInletsBatches() {
+        Pipeline keyed = new Pipeline(0, "p", SOURCE, List.of(new Step.Stateless("split", true, false),
+                new Step.Stateful("count", false, "words"), new Step.Stateful("total", false, "all")), List.of());
+        Pipeline stateless = new Pipeline(1, "q", SOURCE, List.of(new Step.Stateless("s", false, true)), List.of());
+        Pipeline single = new Pipeline(2, "r", SOURCE, List.of(new Step.Stateful("total", false, "all"),
+                new Step.Stateful("count", false, "words")), List.of());
+        Application app = new Application("a", List.of(keyed, stateless, single), Map.of(
+                "words", new StateDefinition("words", "W", new StateDefinition.Keyed("part", false, 3)),
+                "all", new StateDefinition("all", "T", new StateDefinition.Single())));
+        assertTrue(EntryLanes.spreads(app, keyed, 2, true));
+        assertFalse(EntryLanes.spreads(app, keyed, 1, true), "one lane: nothing to spread over");
+        assertFalse(EntryLanes.spreads(app, keyed, 4, false), "turned off");
+        assertFalse(EntryLanes.spreads(app, stateless, 4, true), "no state step: output keeps the input's order");
+        assertFalse(EntryLanes.spreads(app, single, 4, true), "an unpartitioned first state takes every message anyway");
     }
 }

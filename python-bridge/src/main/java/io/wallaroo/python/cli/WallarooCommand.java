@@ -59,6 +59,12 @@ public final class WallarooCommand implements Callable<Integer> {
             description = "Most messages handed to Python in one call (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--spread-input", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "With several lanes, give each batch of one connection (or partition) to the next lane, "
+                    + "so one input uses every lane; the first partitioned state step sees each key's messages in "
+                    + "input order either way. --no-spread-input keeps each connection on one lane (default: on).")
+    boolean spreadInput;
+
     @Option(names = "--kafka-startup-timeout", paramLabel = "SECONDS", defaultValue = "30",
             description = "How long Kafka sources and sinks wait for their brokers at start before the engine gives up "
                     + "with an error naming them (default: ${DEFAULT-VALUE}).")
@@ -168,14 +174,14 @@ public final class WallarooCommand implements Callable<Integer> {
         }
         StartupTrace.mark("application loaded in the first context");
         EngineSettings settings = EngineSettings.defaults(laneCount)
-                .withMaxFrameBytes(maxFrameBytes).withBatchMessages(batchSize);
+                .withMaxFrameBytes(maxFrameBytes).withBatchMessages(batchSize).withSpreadInput(spreadInput);
         if (resilienceDir != null) {
             // A snapshot waits for the lanes to finish what is queued when it is cut: shallower
             // queues keep that pause short (8k messages per lane is still 16 batches of 512).
             settings = settings.withWatermarks(Math.min(settings.highWatermark(), 8192), Math.min(settings.lowWatermark(), 2048));
         }
         StreamEngine engine = new StreamEngine(app.model(),
-                new PythonLaneExecutorFactory(python, app, module, rawArgs),
+                new PythonLaneExecutorFactory(python, app, module, rawArgs, settings.spreadInput()),
                 new Connectors(KafkaOptions.defaults().withStartupTimeout(Duration.ofSeconds(kafkaStartupSeconds))
                         .withExactlyOnce(exactlyOnce)), settings);
         monitoring.attach(engine, WallarooVersion.get(), python::compiling);
