@@ -97,12 +97,12 @@ final class Lane implements Runnable {
         queue.add(new Frames(pipelineId, batch, tag));
     }
 
-    /** Queues what a lane sent here for one batch of a spread inlet (or the inlet's end). */
+    /**
+     * Queues what a lane sent here for one batch of a spread inlet (or the inlet's end). Its
+     * messages are already counted in the flow gate: the sender counts them while its own batch
+     * still counts, so a snapshot's drain never sees both at zero with these still on the way.
+     */
     void submitSequenced(Resequencer.Arrival arrival) {
-        int messages = arrival.messages();
-        if (messages > 0) {
-            gate.added(index, messages);
-        }
         queue.add(new Sequenced(arrival));
     }
 
@@ -204,7 +204,7 @@ final class Lane implements Runnable {
                     routed.isEmpty() ? List.of() : List.copyOf(routed), false);
             routed.clear();
             if (to == index) {
-                mine = arrival; // counted in the gate as it was routed
+                mine = arrival;
             } else {
                 lanes.get(to).submitSequenced(arrival);
             }
@@ -241,9 +241,8 @@ final class Lane implements Runnable {
             metrics.add(routedCounters[lane], messages);
             RoutedBatch batch = new RoutedBatch(index, payload, messages, current.retain());
             if (spreading) {
-                if (lane == index) {
-                    gate.added(index, messages); // the others are counted when they are queued
-                }
+                // Counted now, while the batch that made them still counts (submitSequenced).
+                gate.added(lane, messages);
                 spread.get(lane).add(batch);
             } else {
                 lanes.get(lane).submitRouted(batch);

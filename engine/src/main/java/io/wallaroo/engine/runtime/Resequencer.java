@@ -19,15 +19,7 @@ final class Resequencer {
      * What one lane sent here for one batch of a stream: the routed batches (often none), or,
      * with {@code end}, that the inlet closed after {@code tag.number()} batches.
      */
-    record Arrival(SequenceTag tag, List<RoutedBatch> batches, boolean end) {
-        int messages() {
-            int n = 0;
-            for (RoutedBatch b : batches) {
-                n += b.messages();
-            }
-            return n;
-        }
-    }
+    record Arrival(SequenceTag tag, List<RoutedBatch> batches, boolean end) {}
 
     private static final class Stream {
         long next;
