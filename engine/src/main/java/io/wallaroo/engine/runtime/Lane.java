@@ -237,8 +237,10 @@ final class Lane implements Runnable {
 
         @Override
         public void route(int lane, Object payload, int messages) {
-            metrics.add("routed.messages", messages);
-            metrics.add(routedCounters[lane], messages);
+            if (lane != index) { // a spread batch's messages for this lane's own keys do not cross
+                metrics.add("routed.messages", messages);
+                metrics.add(routedCounters[lane], messages);
+            }
             RoutedBatch batch = new RoutedBatch(index, payload, messages, current.retain());
             if (spreading) {
                 // Counted now, while the batch that made them still counts (submitSequenced).
