@@ -4,7 +4,7 @@ are noisy: compare ratios, not absolute figures).
     scripts/bench [--short] [--workloads word_count,logfiles] [--lanes 1,default] [--connections 1,2]
                   [--lines 400000] [--cold-words 2000000] [--warmup-seconds 90] [--latency-seconds 10]
                   [--no-baseline] [--no-ceiling] [--no-crossing] [--resilience]
-                  [--flink-parallelism 1,2 | --no-flink]
+                  [--flink-parallelism 1,2 | --no-flink] [--engine-args=--no-spread-input]
 
 For each workload and lane count, from one launch: the time from launch to ready (and the
 engine's start-up phases), the cold rate over the first --cold-words outputs, the seconds of
@@ -20,6 +20,7 @@ Apache Flink job on the embedded mini-cluster (scripts/wallaroo --engine flink),
 import argparse
 import json
 import os
+import shlex
 import shutil
 import socket
 import struct
@@ -418,6 +419,8 @@ def main():
     parser.add_argument("--flink-parallelism", default="1,2",
                         help="word count on the Flink runner's mini-cluster at these parallelisms")
     parser.add_argument("--no-flink", action="store_true", help="skip the Flink runner")
+    parser.add_argument("--engine-args", default="",
+                        help="more flags for every local engine launch, e.g. --engine-args=--no-spread-input")
     if "--short" in sys.argv[1:]:
         # --short changes the defaults only: options given with it still win (--short --lanes 1).
         parser.set_defaults(workloads="word_count", lines=50000, cold_words=600000, lanes="1,2",
@@ -448,7 +451,7 @@ def main():
             if resolved not in lane_counts:
                 lane_counts.append(resolved)
         for lanes in lane_counts:
-            flag = ["--ponythreads", lanes]
+            flag = ["--ponythreads", lanes] + shlex.split(args.engine_args)
             target = Target(f"engine, {lanes} lane(s)",
                             [os.path.join(ROOT, "scripts", "wallaroo"), "--application-module", workload.module,
                              "--in", "127.0.0.1:{inp}", "--out", "127.0.0.1:{out}"] + flag,
