@@ -9,10 +9,9 @@ A partitioned state step routes each message to the lane that owns its key. When
 lane the chain simply goes on; otherwise the message is put in the outbox for that lane and
 crosses packed as ``wallaroo._crossing`` describes (joined text for str, ``marshal`` for other
 plain data, the application's ``serialize``/``deserialize`` or ``pickle`` for anything else).
-When the engine spreads a pipeline's input over lanes batch by batch (``sequenced``), none of its
-first state step's messages runs at once: those for other lanes are packed as usual, those for
-this lane are parked under a token, and the engine hands each owner its messages back in input
-order (``resume`` for the parked ones), since an earlier batch may still be running on another lane.
+When the engine spreads a pipeline's input over lanes batch by batch (``sequenced``), its first
+state step's messages all go through outboxes, this lane's own included: the engine hands each
+owner its messages in the input's order, which a batch that ran on another lane may precede.
 
 The same runner backs ``wallaroo.testing``, so tests of an application exercise the engine's
 own semantics.
@@ -483,13 +482,13 @@ class LaneRunner:
         """Continues messages that another lane routed here (as ``Outbox.take`` packed them)."""
         failed: Dict[int, BaseException] = {}
         codes, keys, values = unpack(packed, self.deserialize, failed)
-        entries, errors = self._routed_entries, self.errors
         # A batch usually holds one step's messages, and unpartitioned states have no keys:
         # unpack gives a single code and None for those columns.
         codes = repeat(codes) if type(codes) is int else codes
         keys = repeat(None) if keys is None else keys
         if failed:  # rare: the module's deserialize raised for some messages; only those are lost
             codes, keys, values = self._drop_undeserializable(failed, codes, keys, values)
+        entries, errors = self._routed_entries, self.errors
         for code, key, value in zip(codes, keys, values):
             try:
                 entries[code](key, value)
