@@ -27,11 +27,6 @@ class SequencedRunnerTest(unittest.TestCase):
         self.assertEqual({0, 1}, set(routes))
         words = sum(len(t.split()) for t in TEXT)
         self.assertEqual(words, sum(count for _, count in routes.values()))
-        self.assertIsInstance(routes[0][0], int, "this lane's own keys are parked, not packed")
-        self.assertIsInstance(routes[1][0], str, "other lanes' keys are packed")
-        outputs = outputs_of(runner.resume(routes[0][0]))
-        self.assertEqual(routes[0][1], len(outputs), "resuming runs the parked messages")
-        self.assertEqual({}, runner._parked)
 
     def test_in_input_order_the_result_is_one_lanes(self):
         # Two batches ran on two lanes; each owner then continues both batches' messages in
@@ -43,11 +38,8 @@ class SequencedRunnerTest(unittest.TestCase):
         for owner in range(2):
             for number in range(2):
                 blob = routed[number].get(owner)
-                if blob is None:
-                    continue
-                runner = runners[owner]
-                result = runner.resume(blob[0]) if isinstance(blob[0], int) else runner.routed(blob[0])
-                outputs.extend(outputs_of(result))
+                if blob is not None:
+                    outputs.extend(outputs_of(runners[owner].routed(blob[0])))
         single = LaneRunner(word_count_app(), keep_messages=True)
         expected = outputs_of(single.frames(0, *batch(TEXT)))
         self.assertEqual(sorted(expected), sorted(outputs))
@@ -55,17 +47,6 @@ class SequencedRunnerTest(unittest.TestCase):
         for word in ("the", "over", "fox"):
             mine = [o for o in outputs if o.startswith(word.encode() + b" =>")]
             self.assertEqual([o for o in expected if o.startswith(word.encode() + b" =>")], mine)
-
-    def test_parked_user_objects_are_not_copied(self):
-        # Only what crosses to another lane goes through serialize; a parked message is the same
-        # object, as on one lane.
-        calls = []
-        runner = LaneRunner(word_count_app(wrap=True), lane=0, lanes=2, keep_messages=True, sequenced=[0],
-                            serialize=lambda o: calls.append(o) or b"x")
-        routes = routes_of(runner.frames(0, *batch(TEXT)))
-        self.assertEqual(routes[1][1], len(calls), "only the other lane's messages were serialized")
-        outputs_of(runner.resume(routes[0][0]))
-        self.assertEqual([], runner.errors)
 
     def test_only_the_named_pipelines_are_sequenced(self):
         runner = LaneRunner(word_count_app(), lane=0, lanes=2, keep_messages=True, sequenced=[])

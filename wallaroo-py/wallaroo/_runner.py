@@ -117,10 +117,6 @@ class LaneRunner:
         # sequenced: pipelines whose input the engine spreads over lanes batch by batch; their
         # first state step's messages leave through the outboxes even when this lane owns the key
         self.sequenced = frozenset(sequenced)
-        # Their messages for this lane's own keys wait here, unpacked, until the engine hands the
-        # token back in input order (resume): only what goes to other lanes is packed.
-        self._parked: Dict[int, Tuple[List[int], List[Any], List[Any]]] = {}
-        self._next_park = 0
         # count_steps: results carry a fifth element, the messages each step took in (the engine
         # asks for it; wallaroo.testing and the Flink runner keep the four-element results).
         self.count_steps = count_steps
@@ -378,7 +374,7 @@ class LaneRunner:
         spec = step.state
         lanes, me, outboxes, counts = self.lanes, self.lane, self.outboxes, self._counts
         if sequenced and spec.partition is not None and lanes > 1:
-            me = -1  # no key runs at once: this lane's own wait in outboxes[self.lane] (parked)
+            me = -1  # no key is this lane's here: every message waits in an outbox for its turn
         if spec.partition is None:
             owner = lane_of_name(spec.name, lanes)
             if owner == me:
@@ -482,29 +478,13 @@ class LaneRunner:
         """Continues messages that another lane routed here (as ``Outbox.take`` packed them)."""
         failed: Dict[int, BaseException] = {}
         codes, keys, values = unpack(packed, self.deserialize, failed)
+        entries, errors = self._routed_entries, self.errors
         # A batch usually holds one step's messages, and unpartitioned states have no keys:
         # unpack gives a single code and None for those columns.
         codes = repeat(codes) if type(codes) is int else codes
         keys = repeat(None) if keys is None else keys
         if failed:  # rare: the module's deserialize raised for some messages; only those are lost
             codes, keys, values = self._drop_undeserializable(failed, codes, keys, values)
-        entries, errors = self._routed_entries, self.errors
-        for code, key, value in zip(codes, keys, values):
-            try:
-                entries[code](key, value)
-            except StepError as err:
-                errors.append(err.entry())
-            except Exception as e:  # noqa: BLE001
-                errors.append(_unexpected(self._step_names[code], e, value))
-        return self._take_results()
-
-    def resume(self, token: int) -> Any:
-        """Continues the messages for this lane's own keys that a batch of sequenced input parked
-        (``_take_results`` returned ``token`` as their route to this lane), now that their turn came.
-        The loop is routed()'s, repeated rather than shared: a helper both called would be compiled
-        on its own and again inlined into each caller (see ``frames_spread``)."""
-        codes, keys, values = self._parked.pop(token)
-        entries, errors = self._routed_entries, self.errors
         for code, key, value in zip(codes, keys, values):
             try:
                 entries[code](key, value)
@@ -564,8 +544,7 @@ class LaneRunner:
         with ``count_steps`` a fifth element, ``steps``.
 
         sinks: [sink_id, data, count, ...], data bytes (or an ASCII str: a stream sink's text);
-        routes: [lane, packed str, count, ...], or an int token instead of the str for this lane's
-        own keys of sequenced input (see ``resume``); errors: [(step, error, input), ...];
+        routes: [lane, packed str, count, ...]; errors: [(step, error, input), ...];
         notices: [str, ...]; steps: [pipeline, step index, messages in, ...] for the steps that
         took messages in (step index == the pipeline's number of steps: its sinks), or None."""
         steps = None
@@ -599,17 +578,7 @@ class LaneRunner:
                 buf.clear()
         routes = None
         for lane, box in enumerate(self.outboxes):
-            if box.codes and lane == self.lane:  # sequenced input for keys of this lane: parked
-                token = self._next_park
-                self._next_park += 1
-                self._parked[token] = (box.codes, box.keys, box.values)
-                if routes is None:
-                    routes = []
-                routes.append(lane)
-                routes.append(token)
-                routes.append(len(box.codes))
-                box.codes, box.keys, box.values = [], [], []
-            elif box.codes:
+            if box.codes:
                 packed, count, dropped = box.take_checked(self.serialize)
                 for code, _key, value, e in dropped:
                     self.errors.append((self._step_names[code], describe_error(e) + (

@@ -21,8 +21,7 @@ import java.util.List;
  * Each batch is one call into Python; bytes go in as a latin-1 string (a single copy, decoded to
  * {@code bytes} inside Python) and come out as Python {@code bytes} or ASCII text
  * ({@link SinkData}). Messages for other lanes come out packed as one {@code str}
- * ({@code wallaroo._crossing}), which Java passes on as a String; with spread input, those for this
- * lane's own keys stay in Python and only a token for them comes out.
+ * ({@code wallaroo._crossing}), which Java passes on as a String.
  */
 final class PythonLaneExecutor implements LaneExecutor {
     private static final Logger LOG = LoggerFactory.getLogger("wallaroo.python");
@@ -31,7 +30,6 @@ final class PythonLaneExecutor implements LaneExecutor {
     private final Context context;
     private final Value frames;
     private final Value routed;
-    private final Value resume;
     private final Value runner;
     private Value snapshots;   // wallaroo._snapshot, imported when first needed
 
@@ -41,7 +39,6 @@ final class PythonLaneExecutor implements LaneExecutor {
         this.runner = runner;
         this.frames = runner.getMember("frames_spread");
         this.routed = runner.getMember("routed");
-        this.resume = runner.getMember("resume");
     }
 
     private Value snapshots() {
@@ -101,14 +98,10 @@ final class PythonLaneExecutor implements LaneExecutor {
         }
     }
 
-    /**
-     * Continues routed messages: a packed String from any lane, or a Long token for messages of
-     * spread input that this lane parked for its own keys until the engine put them in order.
-     */
     @Override
     public void onRouted(RoutedBatch batch, LaneOutput out) {
         synchronized (context) {
-            deliver(batch.payload() instanceof Long token ? resume.execute(token) : routed.execute(batch.payload()), out);
+            deliver(routed.execute(batch.payload()), out);
         }
     }
 
@@ -154,8 +147,7 @@ final class PythonLaneExecutor implements LaneExecutor {
         Value routes = result.getArrayElement(1);
         if (!routes.isNull()) {
             for (long i = 0, n = routes.getArraySize(); i < n; i += 3) {
-                Value payload = routes.getArrayElement(i + 1);
-                out.route(routes.getArrayElement(i).asInt(), payload.isString() ? payload.asString() : (Object) payload.asLong(),
+                out.route(routes.getArrayElement(i).asInt(), routes.getArrayElement(i + 1).asString(),
                         routes.getArrayElement(i + 2).asInt());
             }
         }
