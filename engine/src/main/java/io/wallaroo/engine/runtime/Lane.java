@@ -237,7 +237,7 @@ final class Lane implements Runnable {
 
         @Override
         public void route(int lane, Object payload, int messages) {
-            if (lane != index) { // a spread batch's messages for this lane's own keys do not cross
+            if (lane != index) { // a spread batch's messages for its own lane's keys stay on the lane
                 metrics.add("routed.messages", messages);
                 metrics.add(routedCounters[lane], messages);
             }
