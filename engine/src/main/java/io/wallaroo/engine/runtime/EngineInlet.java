@@ -7,6 +7,7 @@ import io.wallaroo.engine.connector.Inlet;
 import org.HdrHistogram.Recorder;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -131,7 +132,7 @@ final class EngineInlet implements Inlet {
             h.lane().submitFrames(pipelineId, h.batch(), h.tag());
         }
         held.clear();
-        java.util.Arrays.fill(heldByLane, 0);
+        Arrays.fill(heldByLane, 0);
         holding = false;
     }
 

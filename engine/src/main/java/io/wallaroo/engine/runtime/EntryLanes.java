@@ -6,6 +6,7 @@ import io.wallaroo.engine.topology.StateDefinition;
 import io.wallaroo.engine.topology.Step;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.zip.CRC32;
 
@@ -42,26 +43,26 @@ public final class EntryLanes {
         if (!enabled || lanes < 2) {
             return false;
         }
-        for (Step step : pipeline.steps()) {
-            if (step instanceof Step.Stateful stateful) {
-                StateDefinition state = application.states().get(stateful.stateName());
-                return state != null && !(state.partitioning() instanceof StateDefinition.Single);
-            }
-        }
-        return false;
+        return firstState(application, pipeline)
+                .filter(state -> !(state.partitioning() instanceof StateDefinition.Single))
+                .isPresent();
     }
 
     /** The lane every input of {@code pipeline} should enter on, if there is one. */
     public static OptionalInt preferred(Application application, Pipeline pipeline, int lanes) {
+        return firstState(application, pipeline)
+                .filter(state -> state.partitioning() instanceof StateDefinition.Single)
+                .map(state -> OptionalInt.of(ownerOf(state.name(), lanes)))
+                .orElse(OptionalInt.empty());
+    }
+
+    /** The state of the pipeline's first state step, if it has one and the state is defined. */
+    private static Optional<StateDefinition> firstState(Application application, Pipeline pipeline) {
         for (Step step : pipeline.steps()) {
             if (step instanceof Step.Stateful stateful) {
-                StateDefinition state = application.states().get(stateful.stateName());
-                if (state != null && state.partitioning() instanceof StateDefinition.Single) {
-                    return OptionalInt.of(ownerOf(stateful.stateName(), lanes));
-                }
-                return OptionalInt.empty();
+                return Optional.ofNullable(application.states().get(stateful.stateName()));
             }
         }
-        return OptionalInt.empty();
+        return Optional.empty();
     }
 }

@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs an {@link Application}: lanes first (creating interpreters is the slow part, so they start
@@ -48,7 +49,7 @@ public final class StreamEngine implements AutoCloseable {
     private volatile List<Sink> startedSinks = List.of(); // for readers on other threads (the monitor)
     private final List<Source> sources = new ArrayList<>();
     private final AtomicInteger nextEntryLane = new AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicLong nextStream = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong nextStream = new AtomicLong();
     private volatile boolean closed;
     private SnapshotStore snapshotStore;
     private Duration snapshotInterval;
