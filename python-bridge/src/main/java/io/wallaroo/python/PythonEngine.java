@@ -1,29 +1,39 @@
 package io.wallaroo.python;
 
+import io.wallaroo.python.codesharing.SharedImports;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * The one polyglot {@link Engine} of the process, shared by every lane's context so GraalPy's
  * core (its builtins and the modules it loads while starting) is parsed and JIT-compiled once, and
- * the factory of those contexts. Modules imported later, the application's among them, get code
- * of their own in each context ({@link BytecodeCache} says why). No context's import machinery
- * is compiled ({@link ImportMachinery} says why).
+ * the factory of those contexts. Modules imported later, the application's among them, share
+ * their code between contexts too ({@link SharedImports}), so the JIT compiles them once for all
+ * lanes. No context's import machinery is compiled
+ * ({@link ImportMachinery} says why).
  */
 public final class PythonEngine implements AutoCloseable {
     private final Engine engine;
     private final List<Path> pythonPath;
     private final Path pycache;
+    private final Optional<SharedImports> sharedImports;
 
     /** An engine for any number of contexts, with {@code .pyc} files where {@link BytecodeCache} finds a place. */
     public PythonEngine(List<Path> pythonPath) {
+        this(pythonPath, BytecodeCache.directory());
+    }
+
+    /** An engine whose contexts keep {@code .pyc} files under {@code pycache}, or write none when it is null. */
+    PythonEngine(List<Path> pythonPath, Path pycache) {
         this.engine = build();
         this.pythonPath = List.copyOf(pythonPath);
-        this.pycache = BytecodeCache.directory();
+        this.pycache = pycache;
+        this.sharedImports = SharedImports.forEngine(engine);
     }
 
     private static Engine build() {
@@ -71,12 +81,12 @@ public final class PythonEngine implements AutoCloseable {
 
     /**
      * A context for one lane. Every context gets the same options (GraalPy's core is shared
-     * between contexts only when they agree).
+     * between contexts only when they agree) and the shared-imports hook.
      */
     public Context newContext() {
         StartupTrace.mark("context: building");
         String path = pythonPath.stream().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator));
-        return Context.newBuilder("python")
+        Context context = Context.newBuilder("python")
                 .engine(engine)
                 .allowAllAccess(true)
                 .option("python.PythonPath", path)
@@ -86,6 +96,18 @@ public final class PythonEngine implements AutoCloseable {
                 .out(System.out)
                 .err(System.err)
                 .build();
+        sharedImports.ifPresent(hook -> hook.install(context));
+        return context;
+    }
+
+    /** Whether modules imported after GraalPy's core share their code between contexts. */
+    public boolean sharesCode() {
+        return sharedImports.isPresent();
+    }
+
+    /** How many modules' code the contexts share so far. */
+    public int sharedModules() {
+        return sharedImports.map(SharedImports::sharedModules).orElse(0);
     }
 
     @Override
