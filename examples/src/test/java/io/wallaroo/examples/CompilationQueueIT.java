@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,10 +53,7 @@ class CompilationQueueIT {
         Path trace = dir.resolve("compilation.log");
         int in = EngineProcess.freePort();
         try (Drain out = new Drain();
-             EngineProcess engine = EngineProcess.start(EngineProcess.example("word_count"),
-                     List.of("--application-module", "word_count", "--in", "127.0.0.1:" + in,
-                             "--out", "127.0.0.1:" + out.port()),
-                     Map.of("WALLAROO_JAVA_OPTS", "-Dpolyglot.engine.TraceCompilation=true -Dpolyglot.log.file=" + trace))) {
+             EngineProcess engine = wordCount(in, out, trace, "TraceCompilation", List.of(), Map.of())) {
             engine.awaitReady();
             List<String> compiled = sendUntilCompiled(in, trace, "frames_spread", engine);
             assertTrue(compiled.contains("split") && compiled.contains("frames_spread"),
@@ -75,11 +73,8 @@ class CompilationQueueIT {
         Path trace = dir.resolve("compilation.log");
         int in = EngineProcess.freePort();
         try (Drain out = new Drain();
-             EngineProcess engine = EngineProcess.start(EngineProcess.example("word_count"),
-                     List.of("--application-module", "word_count", "--in", "127.0.0.1:" + in,
-                             "--out", "127.0.0.1:" + out.port(), "--ponythreads", "2"),
-                     Map.of("WALLAROO_JAVA_OPTS", "-Dpolyglot.engine.TraceCompilationDetails=true -Dpolyglot.log.file=" + trace,
-                             "WALLAROO_STARTUP_TRACE", "1"))) {
+             EngineProcess engine = wordCount(in, out, trace, "TraceCompilationDetails", List.of("--ponythreads", "2"),
+                     Map.of("WALLAROO_STARTUP_TRACE", "1"))) {
             engine.awaitReady();
             engine.awaitLine("all lanes started", Duration.ofMinutes(2));
             // Both lanes run every function (one connection's batches spread over them), so a lane
@@ -97,6 +92,17 @@ class CompilationQueueIT {
             }
             assertTrue(out.bytes() > 0, "no output arrived");
         }
+    }
+
+    /** Word count from {@code in} to {@code out}, with Truffle's {@code traceOption} on into {@code trace}. */
+    private static EngineProcess wordCount(int in, Drain out, Path trace, String traceOption, List<String> flags,
+                                           Map<String, String> env) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--application-module", "word_count", "--in", "127.0.0.1:" + in,
+                "--out", "127.0.0.1:" + out.port()));
+        args.addAll(flags);
+        Map<String, String> environment = new HashMap<>(env);
+        environment.put("WALLAROO_JAVA_OPTS", "-Dpolyglot.engine." + traceOption + "=true -Dpolyglot.log.file=" + trace);
+        return EngineProcess.start(EngineProcess.example("word_count"), args, environment);
     }
 
     /**

@@ -12,7 +12,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Makes every context of the engine use one copy of each module's code, so that the JIT compiles
@@ -34,7 +33,6 @@ public final class SharedCode {
     private final TruffleInstrument.Env env;
     /** The sources whose entries must live as long as the engine; the value is unused. */
     private final ConcurrentHashMap<Source, Boolean> pinned = new ConcurrentHashMap<>();
-    private final AtomicLong failures = new AtomicLong();
 
     SharedCode(TruffleInstrument.Env env) {
         this.env = env;
@@ -51,8 +49,7 @@ public final class SharedCode {
         } catch (NoSuchFileException e) {
             return false; // importlib looks for a .pyc first, and compiles the source when there is none
         } catch (IOException | RuntimeException e) {
-            failures.incrementAndGet();
-            return false;
+            return false; // GraalPy's own load reports what is wrong with the file, if anything
         }
     }
 
@@ -67,7 +64,6 @@ public final class SharedCode {
             marshalled.readBuffer(0, bytes, 0, bytes.length);
             return pin(PycCode.fromMarshalled(bytes));
         } catch (RuntimeException e) {
-            failures.incrementAndGet();
             return false;
         }
     }
@@ -96,10 +92,5 @@ public final class SharedCode {
     /** How many modules' code is shared. */
     public int pinnedCount() {
         return pinned.size();
-    }
-
-    /** How many pins failed (an unreadable file, or a parse error GraalPy's own load will report). */
-    public long failures() {
-        return failures.get();
     }
 }

@@ -37,9 +37,13 @@ public final class SharedImports {
         }
         Instrument instrument = engine.getInstruments().get(SharedCodeInstrumentProvider.ID);
         if (instrument == null) {
-            return Optional.empty();
+            return Optional.empty(); // a class loader Truffle does not search (some Flink deployments)
         }
-        return Optional.ofNullable(instrument.lookup(SharedCode.class)).map(SharedImports::new);
+        try {
+            return Optional.ofNullable(instrument.lookup(SharedCode.class)).map(SharedImports::new);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return Optional.empty(); // the instrument's classes came from another class loader than ours
+        }
     }
 
     /** Installs the hook; call before the context imports anything of its own. */
