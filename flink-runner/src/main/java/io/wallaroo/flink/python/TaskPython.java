@@ -14,8 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Python for one Flink operator instance: its own context (created in {@code open()}), the
  * application loaded in it, and a {@code wallaroo._keyed.KeyedRunner}. All instances in one
- * task manager share one polyglot engine per Python path, so GraalPy's core is compiled once per
- * JVM (modules imported later get code of their own in each context: BytecodeCache says why).
+ * task manager share one polyglot engine per Python path, so GraalPy's core and the application's
+ * modules are compiled once per JVM (python-bridge's SharedImports pins the modules' code).
  */
 public final class TaskPython implements AutoCloseable {
     private static final Map<List<Path>, PythonEngine> ENGINES = new ConcurrentHashMap<>();
