@@ -15,7 +15,10 @@ def install(shared_code):
 
     def source_to_code(self, data, path, **options):
         code = compile_source(self, data, path, **options)
-        marshalled = marshal.dumps(code)
+        try:
+            marshalled = marshal.dumps(code)
+        except Exception:
+            return code  # not shared: the import goes on as it would without this hook
         if shared_code.pinMarshalled(marshalled):
             # The .pyc importlib writes next is made from this code, so its bytes are these.
             return marshal.loads(marshalled)
