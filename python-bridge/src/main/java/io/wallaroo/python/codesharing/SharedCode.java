@@ -7,9 +7,6 @@ import org.graalvm.polyglot.io.ByteSequence;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -24,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * collection parses it again and gets call targets of its own. Here an equal {@code Source} is
  * parsed first, through the instrument's environment, and kept for the life of the engine: its
  * entry stays, and GraalPy's loads in every context find it. The import hook that calls
- * {@link #pin} before each {@code .pyc} is read is installed by {@link SharedImports}.
+ * {@link #pinPyc} with each {@code .pyc} importlib reads is installed by {@link SharedImports}.
  */
 public final class SharedCode {
     /** GraalPy's MIME type for a serialized code unit. */
@@ -39,17 +36,16 @@ public final class SharedCode {
     }
 
     /**
-     * Puts the code of the {@code .pyc} file at {@code pycPath} in the source cache, unless it is
-     * there already. Called on a thread in a context, before that context's import loads the file.
-     * Never throws: a file it cannot read or parse is just not shared, and the import goes on.
+     * Puts the code of a {@code .pyc} file, given as the bytes importlib just read from it, in the
+     * source cache, unless it is there already. Called on a thread in a context, before that
+     * context's import loads those bytes. Never throws: code it cannot read is just not shared,
+     * and the import goes on (GraalPy's own load reports what is wrong with the file, if anything).
      */
-    public boolean pin(String pycPath) {
+    public boolean pinPyc(Value pyc) {
         try {
-            return pin(PycCode.fromPyc(Files.readAllBytes(Path.of(pycPath))));
-        } catch (NoSuchFileException e) {
-            return false; // importlib looks for a .pyc first, and compiles the source when there is none
-        } catch (IOException | RuntimeException e) {
-            return false; // GraalPy's own load reports what is wrong with the file, if anything
+            return pin(PycCode.fromPyc(bytesOf(pyc)));
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
@@ -60,12 +56,17 @@ public final class SharedCode {
      */
     public boolean pinMarshalled(Value marshalled) {
         try {
-            byte[] bytes = new byte[Math.toIntExact(marshalled.getBufferSize())];
-            marshalled.readBuffer(0, bytes, 0, bytes.length);
-            return pin(PycCode.fromMarshalled(bytes));
+            return pin(PycCode.fromMarshalled(bytesOf(marshalled)));
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    /** A Python {@code bytes} object's contents, copied in one piece. */
+    private static byte[] bytesOf(Value buffer) {
+        byte[] bytes = new byte[Math.toIntExact(buffer.getBufferSize())];
+        buffer.readBuffer(0, bytes, 0, bytes.length);
+        return bytes;
     }
 
     private boolean pin(Optional<PycCode> code) {

@@ -13,8 +13,8 @@ import java.util.Optional;
 
 /**
  * Installs, in each context of one engine, the import hook through which modules share their code
- * between contexts ({@link SharedCode}): a module loaded from a {@code .pyc} file is pinned before
- * the file is read, and one compiled from source is pinned as {@code marshal.dumps} gives it and
+ * between contexts ({@link SharedCode}): a module loaded from a {@code .pyc} file is pinned as
+ * soon as importlib has read the file, before it loads it, and one compiled from source is pinned as {@code marshal.dumps} gives it and
  * loaded from those bytes, which are also what importlib then writes to the {@code .pyc} file.
  */
 public final class SharedImports {

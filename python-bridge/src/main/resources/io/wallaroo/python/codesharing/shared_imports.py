@@ -9,9 +9,10 @@ def install(shared_code):
     compile_source = SourceFileLoader.source_to_code
 
     def get_data(self, path):
+        data = read(self, path)
         if path.endswith(".pyc"):
-            shared_code.pin(path)
-        return read(self, path)
+            shared_code.pinPyc(data)  # before importlib hands the bytes to marshal.loads
+        return data
 
     def source_to_code(self, data, path, **options):
         code = compile_source(self, data, path, **options)
