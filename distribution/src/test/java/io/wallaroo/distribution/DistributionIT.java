@@ -1,5 +1,7 @@
 package io.wallaroo.distribution;
 
+import io.wallaroo.engine.testing.ListenPorts;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -206,8 +208,6 @@ class DistributionIT {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return ListenPorts.free();
     }
 }

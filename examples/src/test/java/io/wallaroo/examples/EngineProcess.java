@@ -1,9 +1,10 @@
 package io.wallaroo.examples;
 
+import io.wallaroo.engine.testing.ListenPorts;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,11 +133,8 @@ public final class EngineProcess implements AutoCloseable {
         }
     }
 
-    /** A port nothing listens on right now. */
+    /** A port for the engine to listen on, below the ephemeral range so no outgoing connection takes it first. */
     public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
+        return ListenPorts.free();
     }
 }

@@ -8,6 +8,7 @@ import io.wallaroo.engine.runtime.LaneExecutor;
 import io.wallaroo.engine.runtime.LaneOutput;
 import io.wallaroo.engine.runtime.RoutedBatch;
 import io.wallaroo.engine.runtime.StreamEngine;
+import io.wallaroo.engine.testing.ListenPorts;
 import io.wallaroo.engine.topology.Application;
 import io.wallaroo.engine.topology.Pipeline;
 import io.wallaroo.engine.topology.SinkSpec;
@@ -16,7 +17,6 @@ import io.wallaroo.engine.topology.Step;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,9 +52,7 @@ class ExtensionRoundTripTest {
     }
 
     private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return ListenPorts.free();
     }
 
     @Test

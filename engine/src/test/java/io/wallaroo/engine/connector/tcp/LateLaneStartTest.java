@@ -4,6 +4,7 @@ import io.wallaroo.engine.EngineSettings;
 import io.wallaroo.engine.connector.Connectors;
 import io.wallaroo.engine.runtime.LaneExecutorFactory;
 import io.wallaroo.engine.runtime.StreamEngine;
+import io.wallaroo.engine.testing.ListenPorts;
 import io.wallaroo.engine.testing.TransformingExecutor;
 import io.wallaroo.engine.topology.Application;
 import io.wallaroo.engine.topology.Framing;
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -46,9 +46,7 @@ class LateLaneStartTest {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return ListenPorts.free();
     }
 
     private static byte[] frame(String text) {

@@ -7,6 +7,7 @@ import io.wallaroo.engine.runtime.LaneExecutor;
 import io.wallaroo.engine.runtime.LaneOutput;
 import io.wallaroo.engine.runtime.RoutedBatch;
 import io.wallaroo.engine.runtime.StreamEngine;
+import io.wallaroo.engine.testing.ListenPorts;
 import io.wallaroo.engine.topology.Application;
 import io.wallaroo.engine.topology.Framing;
 import io.wallaroo.engine.topology.Pipeline;
@@ -20,7 +21,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -107,9 +107,7 @@ class SpreadInputTest {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return ListenPorts.free();
     }
 
     @ParameterizedTest(name = "{0} lanes")

@@ -3,6 +3,7 @@ package io.wallaroo.engine.connector.tcp;
 import io.wallaroo.engine.EngineSettings;
 import io.wallaroo.engine.connector.Connectors;
 import io.wallaroo.engine.runtime.StreamEngine;
+import io.wallaroo.engine.testing.ListenPorts;
 import io.wallaroo.engine.testing.TransformingExecutor;
 import io.wallaroo.engine.topology.Application;
 import io.wallaroo.engine.topology.Framing;
@@ -44,9 +45,7 @@ class TcpConnectorsTest {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return ListenPorts.free();
     }
 
     private int startUppercasing(int outPort, EngineSettings settings, Duration perBatch) throws Exception {
