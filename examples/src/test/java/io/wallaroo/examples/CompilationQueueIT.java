@@ -76,6 +76,7 @@ class CompilationQueueIT {
              EngineProcess engine = wordCount(in, out, trace, "TraceCompilationDetails", List.of("--ponythreads", "2"),
                      Map.of("WALLAROO_STARTUP_TRACE", "1"))) {
             engine.awaitReady();
+            assertTrue(engine.outputText().contains("GraalPy code shared between contexts: on"), engine.outputText());
             engine.awaitLine("all lanes started", Duration.ofMinutes(2));
             // Both lanes run every function (one connection's batches spread over them), so a lane
             // with code of its own would have queued its copies of them for compilation by the

@@ -119,6 +119,10 @@ class FlinkSessionClusterIT {
                         + Files.readString(cluster.resolve("log/taskmanager-2.log"));
                 assertTrue(taskManagerLogs.contains("raised ValueError") && taskManagerLogs.contains("'not an operation'")
                         && taskManagerLogs.contains("the message was dropped"), "the bad record is logged with its step");
+                // Two slots per task manager: its tasks' contexts share one engine, and the job jar's
+                // shared-code instrument must be visible to Truffle there, or each compiles its own copy.
+                assertTrue(taskManagerLogs.contains("GraalPy code shared between contexts: on"),
+                        "the task managers' Python engines share module code between contexts");
                 String jobManagerLog = Files.readString(cluster.resolve("log/jobmanager.log"));
                 assertTrue(jobManagerLog.contains("to RESTARTING"),
                         "the killed task manager ran part of the job, so Flink must have restarted it from a checkpoint");

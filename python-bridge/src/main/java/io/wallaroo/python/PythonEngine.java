@@ -22,6 +22,7 @@ public final class PythonEngine implements AutoCloseable {
     private final List<Path> pythonPath;
     private final Path pycache;
     private final Optional<SharedImports> sharedImports;
+    private final String codeSharing;
 
     /** An engine for any number of contexts, with {@code .pyc} files where {@link BytecodeCache} finds a place. */
     public PythonEngine(List<Path> pythonPath) {
@@ -33,7 +34,9 @@ public final class PythonEngine implements AutoCloseable {
         this.engine = build();
         this.pythonPath = List.copyOf(pythonPath);
         this.pycache = pycache;
-        this.sharedImports = SharedImports.forEngine(engine);
+        SharedImports.Lookup lookup = SharedImports.lookUp(engine);
+        this.sharedImports = lookup.hook();
+        this.codeSharing = lookup.status();
     }
 
     private static Engine build() {
@@ -103,6 +106,11 @@ public final class PythonEngine implements AutoCloseable {
     /** Whether modules imported after GraalPy's core share their code between contexts. */
     public boolean sharesCode() {
         return sharedImports.isPresent();
+    }
+
+    /** One line for start-up: whether modules share their code between contexts, and why not when they do not. */
+    public String codeSharingStatus() {
+        return "GraalPy code shared between contexts: " + codeSharing;
     }
 
     /** How many modules' code the contexts share so far. */

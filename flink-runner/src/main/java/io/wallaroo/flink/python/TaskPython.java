@@ -5,6 +5,8 @@ import io.wallaroo.python.LoadedApplication;
 import io.wallaroo.python.PythonEngine;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Value;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * modules are compiled once per JVM (python-bridge's SharedImports pins the modules' code).
  */
 public final class TaskPython implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskPython.class);
     private static final Map<List<Path>, PythonEngine> ENGINES = new ConcurrentHashMap<>();
     private static final java.util.concurrent.atomic.AtomicInteger OPENED = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -34,7 +37,7 @@ public final class TaskPython implements AutoCloseable {
     /** Loads the application; a failure names the module and carries the Python traceback. */
     public static TaskPython open(AppBundle bundle, List<String> sinkFormats, int keyGroups) {
         List<Path> path = bundle.unpack();
-        PythonEngine engine = ENGINES.computeIfAbsent(path, PythonEngine::new);
+        PythonEngine engine = ENGINES.computeIfAbsent(path, TaskPython::newEngine);
         Context context = engine.newContext();
         try {
             LoadedApplication app = LoadedApplication.load(context, bundle.module(), bundle.args());
@@ -50,6 +53,12 @@ public final class TaskPython implements AutoCloseable {
             context.close(true);
             throw e;
         }
+    }
+
+    private static PythonEngine newEngine(List<Path> path) {
+        PythonEngine engine = new PythonEngine(path);
+        LOG.info("Python engine for {}: {}; {}", path, engine.compilationStatus(), engine.codeSharingStatus());
+        return engine;
     }
 
     /** Contexts opened in this JVM so far (the launcher's readiness check on a mini-cluster). */

@@ -158,6 +158,9 @@ public final class WallarooCommand implements Callable<Integer> {
         }
         StartupTrace.mark("polyglot engine built");
         System.out.println(python.compilationStatus());
+        if (laneCount > 1) {
+            System.out.println(python.codeSharingStatus());
+        }
         String startupCache = StartupCache.status();
         if (startupCache != null) {
             System.out.println(startupCache);

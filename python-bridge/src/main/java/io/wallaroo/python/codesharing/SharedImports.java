@@ -30,19 +30,31 @@ public final class SharedImports {
         this.sharedCode = sharedCode;
     }
 
-    /** The hook for contexts of {@code engine}, or empty when it is switched off or the instrument is missing. */
-    public static Optional<SharedImports> forEngine(Engine engine) {
+    /** What {@link #lookUp} found: the hook, or why there is none. */
+    public record Lookup(Optional<SharedImports> hook, String status) {
+    }
+
+    /** The hook for contexts of {@code engine}, or why there is none: switched off, or the instrument is missing. */
+    public static Lookup lookUp(Engine engine) {
         if ("off".equals(System.getenv(SWITCH))) {
-            return Optional.empty();
+            return new Lookup(Optional.empty(), "off (" + SWITCH + "=off)");
         }
         Instrument instrument = engine.getInstruments().get(SharedCodeInstrumentProvider.ID);
         if (instrument == null) {
-            return Optional.empty(); // a class loader Truffle does not search (some Flink deployments)
+            // Truffle looks for instruments through its own class loader and the thread's context
+            // class loader; a deployment that loads these classes elsewhere (a Flink job jar opened
+            // on a thread with another context class loader) leaves it out.
+            return new Lookup(Optional.empty(), "off (Truffle does not see the " + SharedCodeInstrumentProvider.ID
+                    + " instrument from the class loaders it searches)");
         }
         try {
-            return Optional.ofNullable(instrument.lookup(SharedCode.class)).map(SharedImports::new);
+            SharedCode service = instrument.lookup(SharedCode.class);
+            return service == null
+                    ? new Lookup(Optional.empty(), "off (the " + SharedCodeInstrumentProvider.ID + " instrument offers no service)")
+                    : new Lookup(Optional.of(new SharedImports(service)), "on");
         } catch (IllegalArgumentException | IllegalStateException e) {
-            return Optional.empty(); // the instrument's classes came from another class loader than ours
+            return new Lookup(Optional.empty(), "off (the instrument's classes came from another class loader than ours: "
+                    + e.getMessage() + ")");
         }
     }
 
