@@ -49,7 +49,8 @@ public final class ListenPorts {
     /** The first port of {@code /proc/sys/net/ipv4/ip_local_port_range}, or Linux's default where it cannot be read. */
     static int ephemeralLowerBound() {
         try {
-            // Read by lines: Files.readString trusts the size procfs reports and returned one byte here.
+            // Read by lines: Files.readString sees size 0, starts with a one-byte read, and a sysctl
+            // file answers that with one byte and then end of file ("3" here).
             String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
             return Integer.parseInt(range.split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
