@@ -87,10 +87,10 @@ graal_jvm_options() {
 # The heap starts at its cap: the serial collector sizes its young generation from the heap it
 # starts with and resizes it only after a full collection, so a 64 MB start kept eden at 17 MB
 # through start-up and the first pass (a young pause every 25 ms of traffic, 3-4 ms each, whatever
-# eden's size). Starting at the cap gives a 77 MB eden from the first second: word
-# count's first 800k words came faster in eight interleaved pairs of eight (median 161k against
-# 153k words/s), ready and full speed a little sooner, peak RSS within the noise, since the heap
-# reached its cap under traffic anyway (docs/design.md).
+# eden's size). Starting at the cap gives a 77 MB eden from the first second: word count's first
+# 800k words came faster in eight interleaved pairs of eight (median 161k against 153k words/s),
+# ready and full speed a little sooner, peak RSS within the noise, since the heap reached its cap
+# under traffic anyway (docs/design.md).
 wallaroo_heap_options() {
     local cores lanes prev arg
     cores=$(nproc 2>/dev/null || echo 2)
