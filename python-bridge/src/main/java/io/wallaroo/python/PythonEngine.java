@@ -6,7 +6,6 @@ import org.graalvm.polyglot.Engine;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -21,8 +20,7 @@ public final class PythonEngine implements AutoCloseable {
     private final Engine engine;
     private final List<Path> pythonPath;
     private final Path pycache;
-    private final Optional<SharedImports> sharedImports;
-    private final String codeSharing;
+    private final SharedImports.Lookup codeSharing;
 
     /** An engine for any number of contexts, with {@code .pyc} files where {@link BytecodeCache} finds a place. */
     public PythonEngine(List<Path> pythonPath) {
@@ -34,9 +32,7 @@ public final class PythonEngine implements AutoCloseable {
         this.engine = build();
         this.pythonPath = List.copyOf(pythonPath);
         this.pycache = pycache;
-        SharedImports.Lookup lookup = SharedImports.lookUp(engine);
-        this.sharedImports = lookup.hook();
-        this.codeSharing = lookup.status();
+        this.codeSharing = SharedImports.lookUp(engine);
     }
 
     private static Engine build() {
@@ -99,23 +95,23 @@ public final class PythonEngine implements AutoCloseable {
                 .out(System.out)
                 .err(System.err)
                 .build();
-        sharedImports.ifPresent(hook -> hook.install(context));
+        codeSharing.hook().ifPresent(hook -> hook.install(context));
         return context;
     }
 
     /** Whether modules imported after GraalPy's core share their code between contexts. */
     public boolean sharesCode() {
-        return sharedImports.isPresent();
+        return codeSharing.hook().isPresent();
     }
 
     /** One line for start-up: whether modules share their code between contexts, and why not when they do not. */
     public String codeSharingStatus() {
-        return "GraalPy code shared between contexts: " + codeSharing;
+        return "GraalPy code shared between contexts: " + codeSharing.status();
     }
 
     /** How many modules' code the contexts share so far. */
     public int sharedModules() {
-        return sharedImports.map(SharedImports::sharedModules).orElse(0);
+        return codeSharing.hook().map(SharedImports::sharedModules).orElse(0);
     }
 
     @Override
