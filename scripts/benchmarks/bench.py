@@ -35,14 +35,10 @@ import gclog
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "runtime"))
 
+from listen_port import free_port  # noqa: E402,F401 (resilience.py imports it from here too)
 from workloads import WORKLOADS  # noqa: E402
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Receiver:

@@ -7,7 +7,6 @@ stops it with SIGTERM; the JVM writes the cache as it exits (scripts/runtime-ima
 Extra arguments go to the launcher (`--engine flink` records the Flink runner's cache).
 """
 import os
-import random
 import signal
 import socket
 import struct
@@ -16,29 +15,10 @@ import sys
 import threading
 import time
 
+from listen_port import free_port
+
 LINES = 20_000
 DEADLINE_S = 600
-
-
-def free_port() -> int:
-    """A free port below the kernel's ephemeral range: one from bind(0) comes from that range, and
-    an outgoing connection (the engine's own sink connecting, say) could take it before the engine
-    listens on it, which failed a launch with "Address already in use"."""
-    try:
-        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
-            low = int(f.read().split()[0])
-    except (OSError, ValueError, IndexError):
-        low = 32768
-    for port in random.sample(range(10000, max(low, 11000)), 200):
-        with socket.socket() as s:
-            try:
-                s.bind(("0.0.0.0", port))
-                return port
-            except OSError:
-                continue
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main() -> int:
