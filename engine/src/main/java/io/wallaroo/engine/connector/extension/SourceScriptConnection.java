@@ -184,7 +184,7 @@ final class SourceScriptConnection extends ChannelInboundHandlerAdapter {
             }
             positions[group].put(SequenceTracker.positionName(hello.streamName(), partition), sequence);
         }
-        if (batch.count() >= batchMessages) {
+        if (batch.full()) {
             deliver(group);
             batchFull = true;
         }

@@ -61,7 +61,6 @@ final class ConsumerLoop implements Runnable {
     private final String topic;
     private final SourceContext context;
     private final Duration closeTimeout;
-    private final int batchMessages;
     private final FrameBatchBuilder builder;
     private final Map<TopicPartition, PartitionInput> inputs = new LinkedHashMap<>();
     private volatile boolean stopping;
@@ -80,7 +79,7 @@ final class ConsumerLoop implements Runnable {
         this.topic = topic;
         this.context = context;
         this.closeTimeout = closeTimeout;
-        this.batchMessages = context.settings().batchMessages();
+        int batchMessages = context.settings().batchMessages();
         this.builder = new FrameBatchBuilder(batchMessages * 64, batchMessages);
     }
 
@@ -213,7 +212,7 @@ final class ConsumerLoop implements Runnable {
                 byte[] value = record.value() == null ? EMPTY : record.value();
                 builder.add(value, 0, value.length);
                 next = record.offset() + 1;
-                if (builder.count() == batchMessages) {
+                if (builder.full()) {
                     handOver(input, next);
                 }
             }

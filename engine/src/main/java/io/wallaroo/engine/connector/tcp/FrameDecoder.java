@@ -23,7 +23,6 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter {
 
     private final Framing framing;
     private final int maxFrameBytes;
-    private final int batchMessages;
     private final Inlet inlet;
     private final byte[] header;
     private final FrameBatchBuilder batch;
@@ -34,7 +33,6 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter {
     FrameDecoder(Framing framing, int maxFrameBytes, int batchMessages, Inlet inlet) {
         this.framing = framing;
         this.maxFrameBytes = maxFrameBytes;
-        this.batchMessages = batchMessages;
         this.inlet = inlet;
         this.header = new byte[framing.headerLength()];
         this.batch = new FrameBatchBuilder(batchMessages * 64, batchMessages);
@@ -79,7 +77,7 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter {
             int n = (int) length;
             int at = batch.reserve(n);
             cumulation.readBytes(batch.buffer(), at, n);
-            if (batch.count() >= batchMessages) {
+            if (batch.full()) {
                 flush();
                 if (!closing && !ctx.channel().config().isAutoRead()) {
                     return; // paused: the rest stays buffered until the runtime resumes this input
