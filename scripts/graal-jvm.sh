@@ -77,20 +77,21 @@ graal_jvm_options() {
 }
 
 # wallaroo_heap_options ARGS...: the local engine's heap, from the lane count in the arguments.
-# The serial collector (no GC threads competing with lanes on small machines, and none of G1's
-# ~85 MB of remembered sets) with a cap that grows with the lane count, because each lane is one
-# interpreter: 288 MB for one lane, 64 MB more for each other. Measured for word count on 2 cores
-# (docs/design.md): peak RSS 577-604 MB with one lane (a 320 MB cap: 609-619 MB, no faster),
-# about 700 MB with 2 lanes, instead of 1.3-1.8 GB. An application whose state needs more gets
-# MemoryError on the messages that do not fit, with a log line naming this cap; an -Xmx or GC
-# flag in WALLAROO_JAVA_OPTS comes later and wins.
-# The heap starts at its cap: the serial collector sizes its young generation from the heap it
-# starts with and resizes it only after a full collection, so a 64 MB start kept eden at 17 MB
-# through start-up and the first pass (a young pause every 25 ms of traffic, 3-4 ms each, whatever
-# eden's size). Starting at the cap gives a 77 MB eden from the first second: word count's first
-# 800k words came faster in eight interleaved pairs of eight (median 161k against 153k words/s),
-# ready and full speed a little sooner, peak RSS within the noise, since the heap reached its cap
-# under traffic anyway (docs/design.md).
+# The parallel collector (young pauses shared by one GC thread per core, and none of G1's ~85 MB of
+# remembered sets) with a cap that grows with the lane count, because each lane is one
+# interpreter: 288 MB for one lane, 64 MB more for each other. An application whose state needs
+# more gets MemoryError on the messages that do not fit, with a log line naming this cap; an -Xmx
+# or a collector of the user's (-XX:+UseZGC, say) in WALLAROO_JAVA_OPTS wins.
+# Measured for word count on 2 cores (docs/design.md): the parallel collector ran warm 6-22%
+# faster than the serial one (five interleaved pairs; two lanes 5-28%) with a slightly shorter
+# latency tail, the cold phase and ready the same, for peak RSS 570-582 MB against 527-541 MB
+# with one lane (1.3-1.8 GB with the JVM's defaults).
+# The heap starts at its cap: the serial collector, the default before, sized its young
+# generation from the heap it started with and resized it only after a full collection, so a
+# 64 MB start kept eden at 17 MB through start-up and the first pass (a young pause every 25 ms of
+# traffic). Starting at the cap gave a 77 MB eden from the first second and word count's first
+# 800k words faster in eight interleaved pairs of eight; peak RSS stayed within the noise, since
+# the heap reached its cap under traffic anyway.
 wallaroo_heap_options() {
     local cores lanes prev arg
     cores=$(nproc 2>/dev/null || echo 2)
@@ -103,11 +104,17 @@ wallaroo_heap_options() {
     done
     case "$lanes" in ''|*[!0-9]*) lanes=2 ;; esac
     local cap=$((224 + 64 * lanes))
+    # The collector: the user's choice (any -XX:+Use...GC in WALLAROO_JAVA_OPTS) replaces this one
+    # rather than conflicting with it.
+    local collector=(-XX:+UseParallelGC) opt
+    for opt in ${WALLAROO_JAVA_OPTS:-}; do
+        case "$opt" in -XX:+Use*GC) collector=() ;; esac
+    done
     case " ${WALLAROO_JAVA_OPTS:-} " in
         # The user's own cap wins; an initial size above a lower cap would stop the JVM, so the JVM
         # picks the initial size (at most the cap) then.
-        *" -Xmx"*|*"MaxHeapSize="*) heap_opts=(-XX:+UseSerialGC "-Xmx${cap}m" -XX:MetaspaceSize=128m) ;;
-        *) heap_opts=(-XX:+UseSerialGC "-Xms${cap}m" "-Xmx${cap}m" -XX:MetaspaceSize=128m) ;;
+        *" -Xmx"*|*"MaxHeapSize="*) heap_opts=("${collector[@]}" "-Xmx${cap}m" -XX:MetaspaceSize=128m) ;;
+        *) heap_opts=("${collector[@]}" "-Xms${cap}m" "-Xmx${cap}m" -XX:MetaspaceSize=128m) ;;
     esac
     # Native memory outside the heap: the JIT compilers' arenas peak at 80-100 MB during warm-up
     # and glibc keeps what they free, one malloc arena per thread that used it. Two arenas, and the

@@ -14,9 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The heap scripts/wallaroo gives the local engine: it starts at its cap (the serial collector
- * sizes its young generation from the starting heap, docs/design.md), and a user's own lower cap
- * in WALLAROO_JAVA_OPTS still starts, rather than failing on an initial size above it.
+ * The heap scripts/wallaroo gives the local engine: the parallel collector, starting at its cap
+ * (docs/design.md); a user's own lower cap in WALLAROO_JAVA_OPTS still starts, rather than failing
+ * on an initial size above it, and a user's own collector replaces the launcher's rather than
+ * conflicting with it.
  */
 class HeapOptionsIT {
 
@@ -27,6 +28,19 @@ class HeapOptionsIT {
              EngineProcess engine = wordCount(in, receiver, Map.of())) {
             List<String> args = javaArguments(engine);
             assertTrue(args.contains("-Xms288m") && args.contains("-Xmx288m"), "one lane: 224 + 64 MB from the start, got " + args);
+            assertTrue(args.contains("-XX:+UseParallelGC"), "the parallel collector by default, got " + args);
+            assertCounts(in, engine, receiver);
+        }
+    }
+
+    @Test
+    void aUsersCollectorReplacesTheLaunchersOne() throws Exception {
+        int in = EngineProcess.freePort();
+        try (LineReceiver receiver = new LineReceiver(EngineProcess.freePort());
+             EngineProcess engine = wordCount(in, receiver, Map.of("WALLAROO_JAVA_OPTS", "-XX:+UseSerialGC"))) {
+            List<String> args = javaArguments(engine);
+            assertTrue(args.contains("-XX:+UseSerialGC") && !args.contains("-XX:+UseParallelGC"),
+                    "two collectors would stop the JVM: " + args);
             assertCounts(in, engine, receiver);
         }
     }
