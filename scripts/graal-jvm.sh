@@ -106,15 +106,16 @@ wallaroo_heap_options() {
     local cap=$((224 + 64 * lanes))
     # The collector: the user's choice (any -XX:+Use...GC in WALLAROO_JAVA_OPTS) replaces this one
     # rather than conflicting with it.
-    local collector=(-XX:+UseParallelGC) opt
-    for opt in ${WALLAROO_JAVA_OPTS:-}; do
-        case "$opt" in -XX:+Use*GC) collector=() ;; esac
+    local collector=-XX:+UseParallelGC opt user_opts
+    read -ra user_opts <<< "${WALLAROO_JAVA_OPTS:-}"
+    for opt in ${user_opts[@]+"${user_opts[@]}"}; do
+        case "$opt" in -XX:+Use*GC) collector= ;; esac
     done
     case " ${WALLAROO_JAVA_OPTS:-} " in
         # The user's own cap wins; an initial size above a lower cap would stop the JVM, so the JVM
         # picks the initial size (at most the cap) then.
-        *" -Xmx"*|*"MaxHeapSize="*) heap_opts=("${collector[@]}" "-Xmx${cap}m" -XX:MetaspaceSize=128m) ;;
-        *) heap_opts=("${collector[@]}" "-Xms${cap}m" "-Xmx${cap}m" -XX:MetaspaceSize=128m) ;;
+        *" -Xmx"*|*"MaxHeapSize="*) heap_opts=(${collector:+"$collector"} "-Xmx${cap}m" -XX:MetaspaceSize=128m) ;;
+        *) heap_opts=(${collector:+"$collector"} "-Xms${cap}m" "-Xmx${cap}m" -XX:MetaspaceSize=128m) ;;
     esac
     # Native memory outside the heap: the JIT compilers' arenas peak at 80-100 MB during warm-up
     # and glibc keeps what they free, one malloc arena per thread that used it. Two arenas, and the
