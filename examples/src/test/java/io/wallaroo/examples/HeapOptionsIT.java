@@ -23,38 +23,34 @@ class HeapOptionsIT {
 
     @Test
     void theHeapStartsAtItsCap() throws Exception {
-        int in = EngineProcess.freePort();
-        try (LineReceiver receiver = new LineReceiver(EngineProcess.freePort());
-             EngineProcess engine = wordCount(in, receiver, Map.of())) {
-            List<String> args = javaArguments(engine);
-            assertTrue(args.contains("-Xms288m") && args.contains("-Xmx288m"), "one lane: 224 + 64 MB from the start, got " + args);
-            assertTrue(args.contains("-XX:+UseParallelGC"), "the parallel collector by default, got " + args);
-            assertCounts(in, engine, receiver);
-        }
-    }
-
-    @Test
-    void aUsersCollectorReplacesTheLaunchersOne() throws Exception {
-        int in = EngineProcess.freePort();
-        try (LineReceiver receiver = new LineReceiver(EngineProcess.freePort());
-             EngineProcess engine = wordCount(in, receiver, Map.of("WALLAROO_JAVA_OPTS", "-XX:+UseSerialGC"))) {
-            List<String> args = javaArguments(engine);
-            assertTrue(args.contains("-XX:+UseSerialGC") && !args.contains("-XX:+UseParallelGC"),
-                    "two collectors would stop the JVM: " + args);
-            assertCounts(in, engine, receiver);
-        }
+        List<String> args = javaArgumentsOfAWorkingEngine(Map.of());
+        assertTrue(args.contains("-Xms288m") && args.contains("-Xmx288m"), "one lane: 224 + 64 MB from the start, got " + args);
+        assertTrue(args.contains("-XX:+UseParallelGC"), "the parallel collector by default, got " + args);
     }
 
     @Test
     void aUsersLowerCapStartsTheEngine() throws Exception {
+        List<String> args = javaArgumentsOfAWorkingEngine(Map.of("WALLAROO_JAVA_OPTS", "-Xmx200m"));
+        assertFalse(args.stream().anyMatch(a -> a.startsWith("-Xms")), "no initial size above the user's cap: " + args);
+        assertEquals("-Xmx200m", args.stream().filter(a -> a.startsWith("-Xmx")).reduce((a, b) -> b).orElseThrow(),
+                "the user's cap comes last and wins");
+    }
+
+    @Test
+    void aUsersCollectorReplacesTheLaunchersOne() throws Exception {
+        List<String> args = javaArgumentsOfAWorkingEngine(Map.of("WALLAROO_JAVA_OPTS", "-XX:+UseSerialGC"));
+        assertTrue(args.contains("-XX:+UseSerialGC") && !args.contains("-XX:+UseParallelGC"),
+                "two collectors would stop the JVM: " + args);
+    }
+
+    /** Launches word count with {@code env}, checks that it counts, and returns its JVM's command line. */
+    private static List<String> javaArgumentsOfAWorkingEngine(Map<String, String> env) throws Exception {
         int in = EngineProcess.freePort();
         try (LineReceiver receiver = new LineReceiver(EngineProcess.freePort());
-             EngineProcess engine = wordCount(in, receiver, Map.of("WALLAROO_JAVA_OPTS", "-Xmx200m"))) {
+             EngineProcess engine = wordCount(in, receiver, env)) {
             List<String> args = javaArguments(engine);
-            assertFalse(args.stream().anyMatch(a -> a.startsWith("-Xms")), "no initial size above the user's cap: " + args);
-            assertEquals("-Xmx200m", args.stream().filter(a -> a.startsWith("-Xmx")).reduce((a, b) -> b).orElseThrow(),
-                    "the user's cap comes last and wins");
             assertCounts(in, engine, receiver);
+            return args;
         }
     }
 
