@@ -290,11 +290,14 @@ def measure(target, workload, args):
             # Seconds since launch. The JVM's uptime runs a little behind that (the launcher
             # script comes first), so the window is widened by half a second at its start.
             window_start = time.perf_counter() - target.started_at
-            result.update(latency(receiver, workload, in_port, one["messages_per_s"] * 0.5, args.latency_seconds))
+            samples = []
+            result.update(latency(receiver, workload, in_port, one["messages_per_s"] * 0.5, args.latency_seconds,
+                                  samples))
             result["latency_steal_pct"] = steal_pct(ticks, cpu_ticks())
             if target.gc_log:
                 result["latency_gc"] = gclog.summary(target.gc_log, window_start - 0.5,
                                                      time.perf_counter() - target.started_at)
+                result["latency_gc"].update(gclog.away_from_pauses(target.gc_log, samples))
         result["peak_rss_mb"] = peak_rss_mb(target.proc.pid)
     finally:
         target.stop()
@@ -304,12 +307,13 @@ def measure(target, workload, args):
     return result
 
 
-def latency(receiver, workload, in_port, rate, seconds):
+def latency(receiver, workload, in_port, rate, seconds, samples=None):
     """Sends at `rate` messages/s for `seconds`, and times the messages whose output can be told
     apart: word-count lines with a marker word, log-file END_OF_DAY markers (their summaries come
-    out in order)."""
+    out in order). `samples`, if given, receives (wall-clock send time, milliseconds) for each."""
     sock = connect(in_port)
     sent_at = {}
+    wall_offset = time.time() - time.perf_counter()
     frames_before = len(receiver.frame_times)
     start = time.perf_counter()
     i = seq = 0
@@ -344,7 +348,10 @@ def latency(receiver, workload, in_port, rate, seconds):
             time.sleep(0.05)
         arrived = {k: t for k, t in enumerate(receiver.frame_times[frames_before:])}
     sock.close()
-    lat = sorted((arrived[s] - t) * 1000.0 for s, t in sent_at.items() if s in arrived)
+    timed = [(t + wall_offset, (arrived[s] - t) * 1000.0) for s, t in sent_at.items() if s in arrived]
+    if samples is not None:
+        samples.extend(timed)
+    lat = sorted(ms for _, ms in timed)
     out = {"latency_rate_per_s": round(rate)}
     if lat:
         def pct(p):
@@ -375,6 +382,9 @@ def summary(run, unit):
         if gc:
             text += (f"; collector pauses meanwhile: {gc['pauses']} ({gc['pause_ms_total']} ms, longest"
                      f" {gc['pause_ms_max']} ms, {gc['full']} full; {gc['full_in_run']} full in the whole run)")
+            if "away_ms_p99" in gc:
+                text += (f"; the {gc['away_samples_pct']}% of messages sent away from any pause: p50"
+                         f" {gc['away_ms_p50']} ms, p99 {gc['away_ms_p99']} ms, p99.9 {gc['away_ms_p999']} ms")
     if "first_output_s" in run:
         text += f"; ready {run['ready_s']} s, first output {run['first_output_s']} s after start"
     if run.get("jvm_startup_cache"):
