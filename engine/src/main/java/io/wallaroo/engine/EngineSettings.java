@@ -11,35 +11,41 @@ package io.wallaroo.engine;
  * @param sinkBufferBytes  output a sink holds for a slow or absent receiver before lanes block
  * @param spreadInput      whether one inlet's batches go to every lane and are put back in order
  *                         before the first partitioned state step ({@code EntryLanes#spreads})
+ * @param laneNiceness     the OS niceness each lane thread gives itself (0: the process's own); a
+ *                         higher one lets the JIT compilers go first while the lanes warm up
  */
 public record EngineSettings(int lanes, int maxFrameBytes, int batchMessages, int highWatermark,
-                             int lowWatermark, long sinkBufferBytes, boolean spreadInput) {
+                             int lowWatermark, long sinkBufferBytes, boolean spreadInput, int laneNiceness) {
 
     public static EngineSettings defaults(int lanes) {
-        return new EngineSettings(lanes, 16 * 1024 * 1024, 512, 64_000, 16_000, 32L * 1024 * 1024, true);
+        return new EngineSettings(lanes, 16 * 1024 * 1024, 512, 64_000, 16_000, 32L * 1024 * 1024, true, 0);
     }
 
     public EngineSettings withLanes(int n) {
-        return new EngineSettings(n, maxFrameBytes, batchMessages, highWatermark, lowWatermark, sinkBufferBytes, spreadInput);
+        return new EngineSettings(n, maxFrameBytes, batchMessages, highWatermark, lowWatermark, sinkBufferBytes, spreadInput, laneNiceness);
     }
 
     public EngineSettings withMaxFrameBytes(int n) {
-        return new EngineSettings(lanes, n, batchMessages, highWatermark, lowWatermark, sinkBufferBytes, spreadInput);
+        return new EngineSettings(lanes, n, batchMessages, highWatermark, lowWatermark, sinkBufferBytes, spreadInput, laneNiceness);
     }
 
     public EngineSettings withBatchMessages(int n) {
-        return new EngineSettings(lanes, maxFrameBytes, n, highWatermark, lowWatermark, sinkBufferBytes, spreadInput);
+        return new EngineSettings(lanes, maxFrameBytes, n, highWatermark, lowWatermark, sinkBufferBytes, spreadInput, laneNiceness);
     }
 
     public EngineSettings withWatermarks(int high, int low) {
-        return new EngineSettings(lanes, maxFrameBytes, batchMessages, high, low, sinkBufferBytes, spreadInput);
+        return new EngineSettings(lanes, maxFrameBytes, batchMessages, high, low, sinkBufferBytes, spreadInput, laneNiceness);
     }
 
     public EngineSettings withSinkBufferBytes(long n) {
-        return new EngineSettings(lanes, maxFrameBytes, batchMessages, highWatermark, lowWatermark, n, spreadInput);
+        return new EngineSettings(lanes, maxFrameBytes, batchMessages, highWatermark, lowWatermark, n, spreadInput, laneNiceness);
     }
 
     public EngineSettings withSpreadInput(boolean spread) {
-        return new EngineSettings(lanes, maxFrameBytes, batchMessages, highWatermark, lowWatermark, sinkBufferBytes, spread);
+        return new EngineSettings(lanes, maxFrameBytes, batchMessages, highWatermark, lowWatermark, sinkBufferBytes, spread, laneNiceness);
+    }
+
+    public EngineSettings withLaneNiceness(int n) {
+        return new EngineSettings(lanes, maxFrameBytes, batchMessages, highWatermark, lowWatermark, sinkBufferBytes, spreadInput, n);
     }
 }

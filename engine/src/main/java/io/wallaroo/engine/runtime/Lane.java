@@ -48,6 +48,7 @@ final class Lane implements Runnable {
     private final org.HdrHistogram.Recorder batchTime;
     private Thread thread;
     private SinkLedger ledger;   // set when snapshots are on
+    private int niceness;        // set before the lane starts; 0 keeps the process's priority
 
     Lane(int index, LaneExecutor executor, FlowGate gate, Metrics metrics, FailureLog failures) {
         this.index = index;
@@ -123,6 +124,11 @@ final class Lane implements Runnable {
         this.ledger = sinkLedger;
     }
 
+    /** The OS niceness the lane thread gives itself when it starts ({@link LaneNiceness}). */
+    void niceness(int value) {
+        this.niceness = value;
+    }
+
     /** Loads this lane's share of a snapshot; called before the lane starts. */
     void restore(List<EntityBytes> entities) {
         executor.restoreEntities(entities, output);
@@ -147,6 +153,9 @@ final class Lane implements Runnable {
 
     @Override
     public void run() {
+        if (niceness > 0) {
+            LaneNiceness.apply(niceness);
+        }
         while (true) {
             Task task;
             try {

@@ -130,6 +130,7 @@ public final class StreamEngine implements AutoCloseable {
         }
         startedSinks = List.copyOf(sinks);
         for (Lane lane : lanes) {
+            lane.niceness(settings.laneNiceness());
             lane.start(lanes, sinks);
         }
         for (Pipeline pipeline : application.pipelines()) {

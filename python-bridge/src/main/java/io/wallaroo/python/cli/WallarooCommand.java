@@ -65,6 +65,12 @@ public final class WallarooCommand implements Callable<Integer> {
                     + "input order either way. --no-spread-input keeps each connection on one lane (default: on).")
     boolean spreadInput;
 
+    @Option(names = "--lane-niceness", paramLabel = "N", defaultValue = "5",
+            description = "On Linux, each lane thread lowers its scheduling priority to this niceness (0-19), so the JIT "
+                    + "compilers come first while the application warms up; 0 keeps the launcher's priority, e.g. on a "
+                    + "machine shared with other busy processes (default: ${DEFAULT-VALUE}).")
+    int laneNiceness;
+
     @Option(names = "--kafka-startup-timeout", paramLabel = "SECONDS", defaultValue = "30",
             description = "How long Kafka sources and sinks wait for their brokers at start before the engine gives up "
                     + "with an error naming them (default: ${DEFAULT-VALUE}).")
@@ -149,6 +155,11 @@ public final class WallarooCommand implements Callable<Integer> {
             System.err.println("--lanes must be at least 1");
             return 2;
         }
+        if (laneNiceness < 0 || laneNiceness > 19) {
+            System.err.println("error: --lane-niceness must be between 0 and 19 (raising a thread's priority needs "
+                    + "privileges the engine does not ask for), not " + laneNiceness);
+            return 2;
+        }
         PythonEngine python;
         try {
             python = new PythonEngine(pythonPath);
@@ -177,7 +188,8 @@ public final class WallarooCommand implements Callable<Integer> {
         }
         StartupTrace.mark("application loaded in the first context");
         EngineSettings settings = EngineSettings.defaults(laneCount)
-                .withMaxFrameBytes(maxFrameBytes).withBatchMessages(batchSize).withSpreadInput(spreadInput);
+                .withMaxFrameBytes(maxFrameBytes).withBatchMessages(batchSize).withSpreadInput(spreadInput)
+                .withLaneNiceness(laneNiceness);
         if (resilienceDir != null) {
             // A snapshot waits for the lanes to finish what is queued when it is cut: shallower
             // queues keep that pause short (8k messages per lane is still 16 batches of 512).
