@@ -8,8 +8,9 @@ are noisy: compare ratios, not absolute figures).
 
 For each workload and lane count, from one launch: the time from launch to ready (and the
 engine's start-up phases), the cold rate over the first --cold-words outputs, the seconds of
-traffic until a pass runs at 90% of full speed, the warm rate for each connection count,
-latency percentiles at half the one-connection rate (and, for the JVM targets, the collector
+traffic until a pass runs at 90% of full speed, the warm rate for each connection count (for
+the JVM targets with the collector pauses inside its window; a window a full collection fell into
+is measured again, at most twice, since the warm rate is the steady state), latency percentiles at half the one-connection rate (and, for the JVM targets, the collector
 pauses that fell inside that window), the peak RSS, and the share of CPU time
 the host stole from this virtual machine meanwhile (/proc/stat). Next to them: the in-process ceiling (the same Python functions
 in a plain loop inside GraalPy), the lane-scaling ratio, for word count a plain-CPython server
@@ -225,6 +226,10 @@ class Target:
             self.gc_log = None
 
 
+# Windows measured for each warm rate at most (see measure()).
+WARM_ATTEMPTS = 3
+
+
 def measure(target, workload, args):
     """Launch to ready, then traffic from the first second: the cold rate over the first
     --cold-words outputs and each warm-up pass's rate (one connection, passes back to back), then
@@ -269,16 +274,27 @@ def measure(target, workload, args):
         result["warm"] = {}
         for connections in args.connection_counts:
             payloads, outputs, messages = workload.frames("measured", connections)
-            start, cpu_before = time.perf_counter(), cpu_seconds(pid)
-            send_all(in_port, payloads)
-            end = receiver.wait_for(expected + outputs, 600)
-            expected += outputs
-            elapsed = end - start
-            result["warm"][connections] = dict(messages=messages, outputs=outputs, seconds=round(elapsed, 3),
-                                               messages_per_s=messages / elapsed, outputs_per_s=outputs / elapsed)
-            if cpu_before is not None:
-                used = cpu_seconds(pid) - cpu_before
-                result["warm"][connections]["cpu_us_per_output"] = round(used * 1e6 / outputs, 3)
+            # A full collection of the first minute (metadata, code cache, the old generation
+            # filling while the JIT warms up) takes 150-450 ms, most of a short window: the warm
+            # rate is the steady state, so such a window is measured again, at most twice, and
+            # the figure says how many windows were set aside.
+            for attempt in range(WARM_ATTEMPTS):
+                start, cpu_before, wall_start = time.perf_counter(), cpu_seconds(pid), time.time()
+                send_all(in_port, payloads)
+                end = receiver.wait_for(expected + outputs, 600)
+                expected += outputs
+                elapsed = end - start
+                warm_run = dict(messages=messages, outputs=outputs, seconds=round(elapsed, 3),
+                                messages_per_s=messages / elapsed, outputs_per_s=outputs / elapsed)
+                if cpu_before is not None:
+                    used = cpu_seconds(pid) - cpu_before
+                    warm_run["cpu_us_per_output"] = round(used * 1e6 / outputs, 3)
+                if target.gc_log:
+                    warm_run.update(gclog.in_wall_window(target.gc_log, wall_start, time.time()))
+                warm_run["full_gc_windows_set_aside"] = attempt
+                if not warm_run.get("gc_full"):
+                    break
+            result["warm"][connections] = warm_run
         one = result["warm"][args.connection_counts[0]]
         result.update(messages_per_s=one["messages_per_s"], outputs_per_s=one["outputs_per_s"])
         # Full speed: the best of the measured rate and the late warm-up passes (same traffic shape).
@@ -367,10 +383,21 @@ def graalpy(script, *args):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def warm_pauses(warm):
+    """What the collector did during a warm window, when it matters to the figure."""
+    notes = []
+    if warm.get("full_gc_windows_set_aside"):
+        notes.append(f"{warm['full_gc_windows_set_aside']} window(s) with a full collection measured again")
+    if warm.get("gc_full"):
+        notes.append(f"a full collection inside, {warm['gc_pause_ms']} ms of pauses in {warm['seconds']} s")
+    return f" ({'; '.join(notes)})" if notes else ""
+
+
 def summary(run, unit):
     reached = (f"after {run['seconds_to_90pct']} s of traffic" if run["seconds_to_90pct"] is not None
                else "not reached in this run")
-    warm = ", ".join(f"{w['outputs_per_s']:,.0f} {unit}/s with {c} connection(s)" for c, w in run["warm"].items())
+    warm = ", ".join(f"{w['outputs_per_s']:,.0f} {unit}/s with {c} connection(s)" + warm_pauses(w)
+                     for c, w in run["warm"].items())
     text = (f"  {run['target']}: ready {run['ready_s']} s; cold first {run['cold_outputs']:,} {unit}:"
             f" {run['cold_outputs_per_s']:,.0f}/s; 90% of full speed {reached}; warm {warm}")
     if "latency_ms_p50" in run:
@@ -429,7 +456,7 @@ def main():
                         help="more flags for every local engine launch, e.g. --engine-args=--no-spread-input")
     if "--short" in sys.argv[1:]:
         # --short changes the defaults only: options given with it still win (--short --lanes 1).
-        parser.set_defaults(workloads="word_count", lines=50000, cold_words=600000, lanes="1,2",
+        parser.set_defaults(workloads="word_count", lines=200000, cold_words=600000, lanes="1,2",
                             warmup_seconds=25.0, latency_seconds=4.0, no_ceiling=True, no_crossing=True)
     args = parser.parse_args()
     args.connection_counts = [int(c) for c in args.connections.split(",")]

@@ -71,6 +71,17 @@ def away_from_pauses(path: str, samples: list) -> dict:
             "away_ms_p50": pct(50), "away_ms_p99": pct(99), "away_ms_p999": pct(99.9)}
 
 
+def in_wall_window(path: str, start_wall_s: float, end_wall_s: float) -> dict:
+    """The pauses that overlapped a stretch of wall-clock time: how many, their milliseconds, and
+    how many were full collections. Empty if the log has no wall-clock stamps."""
+    inside = [(kind, ms) for _, kind, ms, end in pauses(path)
+              if end is not None and end >= start_wall_s and end - ms / 1000.0 <= end_wall_s]
+    if not inside and not any(p[3] is not None for p in pauses(path)):
+        return {}
+    return {"gc_pauses": len(inside), "gc_pause_ms": round(sum(ms for _, ms in inside), 1),
+            "gc_full": sum(1 for kind, _ in inside if kind == "Full")}
+
+
 def summary(path: str, start_s: float, end_s: float) -> dict:
     """The pauses logged between start_s and end_s seconds of JVM uptime (a pause is stamped when
     it ends), and the full collections of the whole run so far."""
