@@ -78,6 +78,7 @@ def run(args, lanes):
     workload = WORKLOADS["word_count"](args.lines, max(args.connection_counts))
     quiet = copy.copy(args)
     quiet.latency_seconds = 0
+    quiet.ready_launches = 1  # a second launch would recover from the first one's snapshots
     out = {"lanes": lanes}
     off = measure(Target("engine, resilience off", engine_command(workload, lanes, []), workload.directory,
                          "wallaroo: ready"), workload, quiet)
