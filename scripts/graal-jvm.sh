@@ -140,8 +140,9 @@ wallaroo_heap_options() {
 # first 2M words 1.2-1.4x faster, the same CPU per word
 # once warm. WALLAROO_JIT_TIERS=default leaves HotSpot's defaults; WALLAROO_JIT_TIERS=quick stops
 # at C1 (-XX:TieredStopAtLevel=1: no C2 and no profiling tier), for engines that restart often or
-# must stay small: ready 1-3 s sooner, the cold rate 1.2-1.8x, peak RSS about 50 MB lower, but
-# 25-40% less warm throughput (docs/design.md). Flags in WALLAROO_JAVA_OPTS come later and win.
+# must stay small: measured again with the start-up cache and niceness, ready about 0.7 s sooner,
+# the cold rate 1.5-2x, peak RSS about 50 MB lower, but 17-23% less warm throughput
+# (docs/design.md). Flags in WALLAROO_JAVA_OPTS come later and win.
 wallaroo_jit_options() {
     jit_opts=()
     case "${WALLAROO_JIT_TIERS:-tuned}" in
