@@ -8,12 +8,14 @@ are noisy: compare ratios, not absolute figures).
                   [--flink-parallelism 1,2 | --no-flink] [--engine-args=--no-spread-input]
 
 For each workload and lane count, from one launch: the time from launch to ready (and the
-engine's start-up phases; the median over --ready-launches launches is the figure reported), the cold rate over the first --cold-words outputs, the seconds of
-traffic until a pass runs at 90% of full speed, the warm rate for each connection count (for
-the JVM targets with the collector pauses inside its window; a window a full collection fell into
-is measured again, at most twice, since the warm rate is the steady state), latency percentiles at half the one-connection rate (and, for the JVM targets, the collector
-pauses that fell inside that window), the peak RSS, and the share of CPU time
-the host stole from this virtual machine meanwhile (/proc/stat). Next to them: the in-process ceiling (the same Python functions
+engine's start-up phases; the figure reported is the median over --ready-launches launches),
+the cold rate over the first --cold-words outputs, the seconds of traffic until a pass runs at
+90% of full speed, the warm rate for each connection count (for the JVM targets with the
+collector pauses inside its window; a window a full collection fell into is measured again, at
+most twice, since the warm rate is the steady state), latency percentiles at half the
+one-connection rate (and, for the JVM targets, the collector pauses that fell inside that
+window), the peak RSS, and the share of CPU time the host stole from this virtual machine
+meanwhile (/proc/stat). Next to them: the in-process ceiling (the same Python functions
 in a plain loop inside GraalPy), the lane-scaling ratio, for word count a plain-CPython server
 doing the same work, and what a lane crossing costs. For word count, the same application as an
 Apache Flink job on the embedded mini-cluster (scripts/wallaroo --engine flink), at each

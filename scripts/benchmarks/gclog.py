@@ -74,10 +74,10 @@ def away_from_pauses(path: str, samples: list) -> dict:
 def in_wall_window(path: str, start_wall_s: float, end_wall_s: float) -> dict:
     """The pauses that overlapped a stretch of wall-clock time: how many, their milliseconds, and
     how many were full collections. Empty if the log has no wall-clock stamps."""
-    inside = [(kind, ms) for _, kind, ms, end in pauses(path)
-              if end is not None and end >= start_wall_s and end - ms / 1000.0 <= end_wall_s]
-    if not inside and not any(p[3] is not None for p in pauses(path)):
+    stamped = [p for p in pauses(path) if p[3] is not None]
+    if not stamped:
         return {}
+    inside = [(kind, ms) for _, kind, ms, end in stamped if end >= start_wall_s and end - ms / 1000.0 <= end_wall_s]
     return {"gc_pauses": len(inside), "gc_pause_ms": round(sum(ms for _, ms in inside), 1),
             "gc_full": sum(1 for kind, _ in inside if kind == "Full")}
 
