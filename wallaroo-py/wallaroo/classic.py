@@ -90,6 +90,23 @@ def _plain_function_hint(obj: Any, decorator: str) -> str:
     return ""
 
 
+def _classic_compute(obj: Any, what: str, kind: Any, arity: int, signature: str,
+                     other_kind_hint: str) -> Any:
+    """A classic object's ``compute_multi`` (preferred) or ``compute`` method as a step of `kind`,
+    checked to take `arity` arguments besides self; None if it has neither method. When the
+    method takes the other kind's arity, the error ends with `other_kind_hint`."""
+    inst = _instance(obj, what)
+    for method, multi in (("compute_multi", True), ("compute", False)):
+        fn = getattr(inst, method, None)
+        if fn is not None:
+            name = _name_of(inst, what)
+            other_arity = 2 if arity == 1 else 1  # stateless steps take data; state steps data and state
+            hint = other_kind_hint if binds(fn, other_arity) else ""
+            _check_method(fn, arity, what, method, signature, hint)
+            return kind(name, fn, multi=multi)
+    return None
+
+
 def as_computation(obj: Any, what: str) -> Computation:
     """A stateless step from a decorated function or a classic computation object."""
     if isinstance(obj, StateComputation):
@@ -99,15 +116,10 @@ def as_computation(obj: Any, what: str) -> Computation:
     if isinstance(obj, Computation):
         return obj
     if _is_user_object(obj) and not isinstance(obj, (Partition, Decoder, Encoder)):
-        inst = _instance(obj, what)
-        for method, multi in (("compute_multi", True), ("compute", False)):
-            fn = getattr(inst, method, None)
-            if fn is not None:
-                name = _name_of(inst, what)
-                hint = "; a compute(data, state) belongs to a state computation: use to_stateful" \
-                    if binds(fn, 2) else ""
-                _check_method(fn, 1, what, method, "(self, data)", hint)
-                return Computation(name, fn, multi=multi)
+        step = _classic_compute(obj, what, Computation, 1, "(self, data)",
+                                "; a compute(data, state) belongs to a state computation: use to_stateful")
+        if step is not None:
+            return step
     raise WallarooParameterError(
         f"{what} needs a function decorated with @wallaroo.computation(name=...) or "
         f"@wallaroo.computation_multi(name=...), or an object with name() and compute(data); "
@@ -124,15 +136,10 @@ def as_state_computation(obj: Any, what: str) -> StateComputation:
             f"@wallaroo.state_computation(name=...) and give it a (data, state) signature, or add it "
             f"with to(...)")
     if _is_user_object(obj) and not isinstance(obj, (Partition, Decoder, Encoder)):
-        inst = _instance(obj, what)
-        for method, multi in (("compute_multi", True), ("compute", False)):
-            fn = getattr(inst, method, None)
-            if fn is not None:
-                name = _name_of(inst, what)
-                hint = "; a compute(data) without state belongs to a stateless step: use to(...)" \
-                    if binds(fn, 1) else ""
-                _check_method(fn, 2, what, method, "(self, data, state)", hint)
-                return StateComputation(name, fn, multi=multi)
+        step = _classic_compute(obj, what, StateComputation, 2, "(self, data, state)",
+                                "; a compute(data) without state belongs to a stateless step: use to(...)")
+        if step is not None:
+            return step
     raise WallarooParameterError(
         f"{what} needs a function decorated with @wallaroo.state_computation(name=...) or "
         f"@wallaroo.state_computation_multi(name=...), or an object with name() and "
