@@ -40,6 +40,11 @@ def pauses(path: str) -> list:
     return found
 
 
+def _stamped(path: str) -> list:
+    """The pauses of the log that carry a wall-clock stamp."""
+    return [p for p in pauses(path) if p[3] is not None]
+
+
 def around_pauses(sent_wall_s: float, every: list) -> bool:
     """Whether a message sent at this wall-clock time was sent around one of the pauses."""
     for _, _, ms, end in every:
@@ -55,7 +60,7 @@ def away_from_pauses(path: str, samples: list) -> dict:
     """Latency percentiles of the (wall-clock send time, milliseconds) samples sent away from
     every pause in the log, and the share of samples left out; empty if the log has no wall-clock
     stamps or no sample is left."""
-    every = [p for p in pauses(path) if p[3] is not None]
+    every = _stamped(path)
     if not samples or not every:
         return {}
     first, last = min(t for t, _ in samples), max(t for t, _ in samples)
@@ -74,10 +79,11 @@ def away_from_pauses(path: str, samples: list) -> dict:
 def in_wall_window(path: str, start_wall_s: float, end_wall_s: float) -> dict:
     """The pauses that overlapped a stretch of wall-clock time: how many, their milliseconds, and
     how many were full collections. Empty if the log has no wall-clock stamps."""
-    stamped = [p for p in pauses(path) if p[3] is not None]
+    stamped = _stamped(path)
     if not stamped:
         return {}
-    inside = [(kind, ms) for _, kind, ms, end in stamped if end >= start_wall_s and end - ms / 1000.0 <= end_wall_s]
+    inside = [(kind, ms) for _, kind, ms, end in stamped
+              if end >= start_wall_s and end - ms / 1000.0 <= end_wall_s]
     return {"gc_pauses": len(inside), "gc_pause_ms": round(sum(ms for _, ms in inside), 1),
             "gc_full": sum(1 for kind, _ in inside if kind == "Full")}
 
