@@ -1,6 +1,7 @@
 package io.wallaroo.engine.connector.extension;
 
 import io.netty.channel.socket.SocketChannel;
+import io.wallaroo.engine.connector.ByteBudget;
 import io.wallaroo.engine.connector.Sink;
 import io.wallaroo.engine.connector.SinkChunk;
 import io.wallaroo.engine.connector.tcp.NettyLoops;
@@ -39,22 +40,20 @@ public final class ExtensionSink implements Sink {
 
     private final String host;
     private final int port;
-    private final long bufferLimit;
+    private final ByteBudget budget;   // pending plus sent but not acknowledged
     private final long windowBytes;
     private final String label;
     private final Object lock = new Object();
     private final ArrayDeque<SinkChunk> pending = new ArrayDeque<>();          // not sent to any script
     private final List<SinkScriptConnection> scripts = new ArrayList<>();      // said hello, in join order
-    private long bufferedBytes;   // pending plus sent but not acknowledged
     private int nextScript;
     private boolean warnedNoScript;
-    private volatile boolean closed;
     private TcpServer server;
 
     public ExtensionSink(String host, int port, long bufferLimit, int sinkId) {
         this.host = host;
         this.port = port;
-        this.bufferLimit = bufferLimit;
+        this.budget = new ByteBudget(bufferLimit);
         this.windowBytes = Math.max(64 * 1024, bufferLimit / 4);
         this.label = "sink extension " + sinkId;
     }
@@ -80,16 +79,13 @@ public final class ExtensionSink implements Sink {
             return;
         }
         SinkChunk counted = records == chunk.messages() ? chunk : new SinkChunk(chunk.bytes(), records, chunk.completion());
+        budget.acquire(counted.bytes().length);
         synchronized (lock) {
-            while (bufferedBytes >= bufferLimit && !closed) {
-                lock.wait(100);
-            }
             pending.add(counted);
-            bufferedBytes += counted.bytes().length;
             if (scripts.isEmpty() && !warnedNoScript) {
                 warnedNoScript = true;
                 LOG.info("{}: no sink script connected yet; output is kept (up to {} bytes, then the pipeline waits)"
-                        + " until one connects", describe(), bufferLimit);
+                        + " until one connects", describe(), budget.limit());
             }
         }
         NettyLoops.shared().execute(this::dispatch);
@@ -141,12 +137,11 @@ public final class ExtensionSink implements Sink {
         for (SinkChunk chunk : done) {
             chunk.completion().release();
         }
-        synchronized (lock) {
-            for (SinkChunk chunk : done) {
-                bufferedBytes -= chunk.bytes().length;
-            }
-            lock.notifyAll();
+        long bytes = 0;
+        for (SinkChunk chunk : done) {
+            bytes += chunk.bytes().length;
         }
+        budget.release(bytes);
         dispatch();
     }
 
@@ -165,8 +160,7 @@ public final class ExtensionSink implements Sink {
                 pending.addFirst(back.get(i));
                 bytesAfter += back.get(i).bytes().length;
             }
-            bufferedBytes -= bytesBefore - bytesAfter;
-            lock.notifyAll();
+            budget.release(bytesBefore - bytesAfter);
             if (records > 0) {
                 LOG.warn("{}: {} disconnected with {} unacknowledged record(s); they go to the next sink script",
                         describe(), script.who(), records);
@@ -179,17 +173,7 @@ public final class ExtensionSink implements Sink {
 
     @Override
     public boolean drain(long millis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + millis;
-        synchronized (lock) {
-            while (bufferedBytes > 0) {
-                long left = deadline - System.currentTimeMillis();
-                if (left <= 0) {
-                    return false;
-                }
-                lock.wait(Math.min(left, 50));
-            }
-        }
-        return true;
+        return budget.awaitEmpty(millis);
     }
 
     /**
@@ -215,14 +199,12 @@ public final class ExtensionSink implements Sink {
     /** Bytes waiting for a script or for its acknowledgement. */
     @Override
     public long bufferedBytes() {
-        synchronized (lock) {
-            return bufferedBytes;
-        }
+        return budget.used();
     }
 
     @Override
     public long bufferLimit() {
-        return bufferLimit;
+        return budget.limit();
     }
 
     @Override
@@ -232,10 +214,7 @@ public final class ExtensionSink implements Sink {
 
     @Override
     public void close() {
-        closed = true;
-        synchronized (lock) {
-            lock.notifyAll();
-        }
+        budget.close();
         if (server != null) {
             server.close();
         }

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.wallaroo.engine.connector.ByteBudget;
 import io.wallaroo.engine.connector.Sink;
 import io.wallaroo.engine.connector.SinkChunk;
 import org.slf4j.Logger;
@@ -33,11 +34,10 @@ public final class TcpSink implements Sink {
 
     private final String host;
     private final int port;
-    private final long bufferLimit;
+    private final ByteBudget budget;
     private final Object lock = new Object();
     private final ArrayDeque<SinkChunk> pending = new ArrayDeque<>();   // not yet handed to the socket
     private final ArrayDeque<SinkChunk> inFlight = new ArrayDeque<>();  // handed over, not yet written
-    private long bufferedBytes;
     private Channel channel;
     private volatile boolean closed;
     private boolean warnedWaiting;
@@ -47,7 +47,7 @@ public final class TcpSink implements Sink {
     public TcpSink(String host, int port, long bufferLimit) {
         this.host = host;
         this.port = port;
-        this.bufferLimit = bufferLimit;
+        this.budget = new ByteBudget(bufferLimit);
     }
 
     @Override
@@ -92,12 +92,9 @@ public final class TcpSink implements Sink {
 
     @Override
     public void write(SinkChunk chunk) throws InterruptedException {
+        budget.acquire(chunk.bytes().length);
         synchronized (lock) {
-            while (bufferedBytes >= bufferLimit && !closed) {
-                lock.wait(100);
-            }
             pending.add(chunk);
-            bufferedBytes += chunk.bytes().length;
         }
         NettyLoops.shared().execute(this::drain);
     }
@@ -129,10 +126,9 @@ public final class TcpSink implements Sink {
         }
         synchronized (lock) {
             inFlight.remove(chunk);
-            bufferedBytes -= chunk.bytes().length;
-            lock.notifyAll();
         }
         chunk.completion().release();
+        budget.release(chunk.bytes().length);
     }
 
     /** The connection dropped: what it had not written goes back to the front, in order. */
@@ -147,17 +143,7 @@ public final class TcpSink implements Sink {
 
     @Override
     public boolean drain(long millis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + millis;
-        synchronized (lock) {
-            while (bufferedBytes > 0) {
-                long left = deadline - System.currentTimeMillis();
-                if (left <= 0) {
-                    return false;
-                }
-                lock.wait(Math.min(left, 50));
-            }
-        }
-        return true;
+        return budget.awaitEmpty(millis);
     }
 
     @Override
@@ -176,14 +162,12 @@ public final class TcpSink implements Sink {
 
     @Override
     public long bufferedBytes() {
-        synchronized (lock) {
-            return bufferedBytes;
-        }
+        return budget.used();
     }
 
     @Override
     public long bufferLimit() {
-        return bufferLimit;
+        return budget.limit();
     }
 
     @Override
@@ -194,10 +178,10 @@ public final class TcpSink implements Sink {
     @Override
     public void close() {
         closed = true;
+        budget.close();
         Channel ch;
         synchronized (lock) {
             ch = channel;
-            lock.notifyAll();
         }
         if (ch != null) {
             ch.close().syncUninterruptibly();

@@ -1,4 +1,4 @@
-package io.wallaroo.engine.connector.kafka;
+package io.wallaroo.engine.connector;
 
 import org.junit.jupiter.api.Test;
 
@@ -38,5 +38,24 @@ class ByteBudgetTest {
         assertFalse(budget.awaitEmpty(50));
         budget.release(1000);
         assertTrue(budget.awaitEmpty(50));
+    }
+
+    @Test
+    void closingReleasesAWaitingWriter() throws Exception {
+        ByteBudget budget = new ByteBudget(100);
+        budget.acquire(100);
+        CountDownLatch acquired = new CountDownLatch(1);
+        Thread writer = new Thread(() -> {
+            try {
+                budget.acquire(10);
+                acquired.countDown();
+            } catch (InterruptedException ignored) {
+                // test ends
+            }
+        });
+        writer.start();
+        assertFalse(acquired.await(200, TimeUnit.MILLISECONDS), "full: the writer waits");
+        budget.close();
+        assertTrue(acquired.await(5, TimeUnit.SECONDS), "a closed sink keeps no lane waiting");
     }
 }
