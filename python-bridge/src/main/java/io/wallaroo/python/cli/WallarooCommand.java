@@ -34,7 +34,18 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "wallaroo", mixinStandardHelpOptions = true, versionProvider = WallarooVersion.class,
         sortOptions = false, usageHelpWidth = 110,
         description = {"Runs a Wallaroo Python application (Machida-compatible flags) on the JVM with GraalPy.",
-                "All arguments, including ones not listed here, are passed to application_setup(args)."})
+                "All arguments, including ones not listed here, are passed to application_setup(args)."},
+        footerHeading = "%nEnvironment, read by the launcher (docs/design.md, \"Start-up, warm-up and memory\"):%n",
+        footer = {
+                "  WALLAROO_JAVA_OPTS       More JVM flags, after the launcher's, so they win: -Xmx2g for large state,",
+                "                           -XX:+UseSerialGC (less memory), -XX:+UseZGC (short pauses, more CPU).",
+                "  WALLAROO_JIT_TIERS       tuned (default), quick (C1 only: ready and full speed sooner, 50 MB less,",
+                "                           17-23% less warm throughput) or default (HotSpot's own tiers).",
+                "  WALLAROO_RUNTIME=jdk     Run on $JAVA_HOME instead of the build's runtime image and start-up cache.",
+                "  WALLAROO_PYCACHE=DIR     Where Python bytecode is cached (default: in the runtime image); off for none.",
+                "  WALLAROO_SHARE_CODE=off  Each lane compiles its own copy of the code (for measuring).",
+                "  WALLAROO_STARTUP_TRACE=1 Print each start-up phase with the wall and CPU time since launch.",
+                "  WALLAROO_JIT=off         Run Python without the JIT compiler (about 30x slower)."})
 public final class WallarooCommand implements Callable<Integer> {
 
     @Option(names = "--application-module", required = true, paramLabel = "NAME",
