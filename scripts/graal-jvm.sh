@@ -131,18 +131,21 @@ wallaroo_heap_options() {
 # wallaroo_jit_options: sets jit_opts, how HotSpot compiles the JVM's own code in the local
 # engine (Python code is compiled by Truffle either way). Start-up is mostly the JVM running
 # GraalPy and the Graal compiler cold, and C2 spent most of the CPU before ready on code that only
-# start-up runs. So: C1 only for the Graal compiler and GraalPy's parser (jit-directives.json, a
-# HotSpot compiler-directives file, JSON without comments as HotSpot reads it: those packages are
-# excluded from C2 and stay at C1's optimized tier; the launcher's main applies it),
-# and C2 only for methods about ten times hotter than its defaults, which the steady state's hot
-# code reaches within a second or two while import-time code does not. Measured on 2 cores, word
-# count, quiet machine (docs/design.md): ready after 10-11.5 s of CPU instead of 13.8-13.9 s, the
-# first 2M words 1.2-1.4x faster, the same CPU per word
-# once warm. WALLAROO_JIT_TIERS=default leaves HotSpot's defaults; WALLAROO_JIT_TIERS=quick stops
-# at C1 (-XX:TieredStopAtLevel=1: no C2 and no profiling tier), for engines that restart often or
-# must stay small: measured again with the start-up cache and niceness, ready about 0.7 s sooner,
-# the cold rate 1.5-2x, peak RSS about 50 MB lower, but 17-23% less warm throughput
-# (docs/design.md). Flags in WALLAROO_JAVA_OPTS come later and win.
+# start-up runs. So: C1 only for the Graal compiler, GraalPy's parser and GraalPy's bytecode
+# interpreter loop (jit-directives.json, a HotSpot compiler-directives file, JSON without comments
+# as HotSpot reads it: those are excluded from C2 and end at C1's optimized tier; the launcher's
+# main applies it; C2 took 2.6 s on that one loop as traffic began, and Truffle's compiled code
+# soon takes over from the interpreter anyway), and C2 only for methods about ten times hotter
+# than its defaults, which the steady state's hot code reaches within a second or two while
+# import-time code does not. Measured on 2 cores, word count, quiet machine (docs/design.md):
+# ready after 10-11.5 s of CPU instead of 13.8-13.9 s, the first 2M words 1.2-1.4x faster, the
+# same CPU per word once warm; leaving the interpreter loop to C1 as well, the first 800k words
+# 1-46% faster in six pairs and the CPU to ready lower. WALLAROO_JIT_TIERS=default leaves
+# HotSpot's defaults; WALLAROO_JIT_TIERS=quick stops at C1 (-XX:TieredStopAtLevel=1: no C2 and
+# no profiling tier), for engines that restart often or must stay small: measured again with the
+# start-up cache and niceness, ready about 0.7 s sooner, the cold rate 1.5-2x, peak RSS about
+# 50 MB lower, but 17-23% less warm throughput (docs/design.md). Flags in WALLAROO_JAVA_OPTS come
+# later and win.
 wallaroo_jit_options() {
     jit_opts=()
     case "${WALLAROO_JIT_TIERS:-tuned}" in
