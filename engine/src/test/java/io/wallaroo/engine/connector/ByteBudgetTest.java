@@ -11,23 +11,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ByteBudgetTest {
 
-    @Test
-    void acquireBlocksAtTheLimitUntilSomethingIsReleased() throws Exception {
-        ByteBudget budget = new ByteBudget(100);
-        budget.acquire(60);
+    /**
+     * A lane-like writer asks for {@code asked} bytes of a full budget: it must wait, and go on
+     * once {@code freeing} has run.
+     */
+    private static void assertWriterWaitsUntil(ByteBudget budget, long asked, Runnable freeing, String why)
+            throws InterruptedException {
         CountDownLatch acquired = new CountDownLatch(1);
         Thread writer = new Thread(() -> {
             try {
-                budget.acquire(60);
+                budget.acquire(asked);
                 acquired.countDown();
             } catch (InterruptedException ignored) {
                 // test ends
             }
         });
+        writer.setDaemon(true);
         writer.start();
-        assertFalse(acquired.await(200, TimeUnit.MILLISECONDS), "over the limit: the writer waits");
-        budget.release(60);
-        assertTrue(acquired.await(5, TimeUnit.SECONDS));
+        assertFalse(acquired.await(200, TimeUnit.MILLISECONDS), "the budget is full: the writer waits");
+        freeing.run();
+        assertTrue(acquired.await(5, TimeUnit.SECONDS), why);
+    }
+
+    @Test
+    void acquireBlocksAtTheLimitUntilSomethingIsReleased() throws Exception {
+        ByteBudget budget = new ByteBudget(100);
+        budget.acquire(60);
+        assertWriterWaitsUntil(budget, 60, () -> budget.release(60), "released: the writer goes on");
         assertEquals(60, budget.used());
     }
 
@@ -44,18 +54,6 @@ class ByteBudgetTest {
     void closingReleasesAWaitingWriter() throws Exception {
         ByteBudget budget = new ByteBudget(100);
         budget.acquire(100);
-        CountDownLatch acquired = new CountDownLatch(1);
-        Thread writer = new Thread(() -> {
-            try {
-                budget.acquire(10);
-                acquired.countDown();
-            } catch (InterruptedException ignored) {
-                // test ends
-            }
-        });
-        writer.start();
-        assertFalse(acquired.await(200, TimeUnit.MILLISECONDS), "full: the writer waits");
-        budget.close();
-        assertTrue(acquired.await(5, TimeUnit.SECONDS), "a closed sink keeps no lane waiting");
+        assertWriterWaitsUntil(budget, 10, budget::close, "a closed sink keeps no lane waiting");
     }
 }
