@@ -2,8 +2,8 @@ package io.wallaroo.engine.connector.kafka;
 
 import io.wallaroo.engine.LogThrottle;
 import io.wallaroo.engine.Metrics;
-import io.wallaroo.engine.connector.Completion;
 import io.wallaroo.engine.connector.ByteBudget;
+import io.wallaroo.engine.connector.Completion;
 import io.wallaroo.engine.connector.Sink;
 import io.wallaroo.engine.connector.SinkChunk;
 import io.wallaroo.engine.connector.SinkRecords;
