@@ -145,7 +145,9 @@ wallaroo_heap_options() {
 # no profiling tier), for engines that restart often or must stay small: measured again with the
 # start-up cache and niceness, ready about 0.7 s sooner, the cold rate 1.5-2x, peak RSS about
 # 50 MB lower, but 17-23% less warm throughput (docs/design.md). Flags in WALLAROO_JAVA_OPTS come
-# later and win.
+# later and win. `wallaroo_jit_options flag` names the directives file with HotSpot's own flag
+# instead, for JVMs whose main is not the launcher's (scripts/flink-local's task managers); the
+# JVM then prints "1 compiler directives added" on its standard output, into their logs.
 wallaroo_jit_options() {
     jit_opts=()
     case "${WALLAROO_JIT_TIERS:-tuned}" in
@@ -158,7 +160,11 @@ wallaroo_jit_options() {
     case "$src" in */*) here=${src%/*} ;; *) here=. ;; esac
     here=$(cd "$here" && pwd)
     directives="$here/jit-directives.json"
-    [ -f "$directives" ] && jit_opts+=("-Dwallaroo.jit.directives=$directives")   # see JitDirectives.java
+    if [ -f "$directives" ] && [ "${1:-}" = flag ]; then
+        jit_opts+=(-XX:+UnlockDiagnosticVMOptions "-XX:CompilerDirectivesFile=$directives")
+    elif [ -f "$directives" ]; then
+        jit_opts+=("-Dwallaroo.jit.directives=$directives")   # see JitDirectives.java
+    fi
     jit_opts+=(-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000
                -XX:Tier4CompileThreshold=150000 -XX:Tier4BackEdgeThreshold=400000)
 }

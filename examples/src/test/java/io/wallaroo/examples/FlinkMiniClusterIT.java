@@ -62,6 +62,8 @@ class FlinkMiniClusterIT {
             }
             // The JVM's own messages about its cache (any [aot...] tag set) stay quiet; that line says it all.
             assertTrue(engine.output().stream().noneMatch(l -> l.contains("][aot")), engine.outputText());
+            // The mini-cluster runs GraalPy in this JVM: it gets the local engine's JIT policy too.
+            LauncherJitPolicy.assertApplied(engine.pid());
         }
     }
 

@@ -123,6 +123,9 @@ class FlinkSessionClusterIT {
                 // shared-code instrument must be visible to Truffle there, or each compiles its own copy.
                 assertTrue(taskManagerLogs.contains("GraalPy code shared between contexts: on"),
                         "the task managers' Python engines share module code between contexts");
+                // HotSpot's answer to -XX:CompilerDirectivesFile: the launcher's JIT policy (scripts/flink-local).
+                assertTrue(taskManagerLogs.contains("1 compiler directives added"),
+                        "the task managers get the launcher's JIT policy");
                 String jobManagerLog = Files.readString(cluster.resolve("log/jobmanager.log"));
                 assertTrue(jobManagerLog.contains("to RESTARTING"),
                         "the killed task manager ran part of the job, so Flink must have restarted it from a checkpoint");

@@ -47,6 +47,9 @@ class WordCountIT {
             assertEquals(expected, finalCounts);
             assertEquals(482, receiver.awaitQuiet(Duration.ofMillis(500), Duration.ofSeconds(5)).size(),
                     "no output beyond one line per word");
+            if (lanes == 1) {
+                LauncherJitPolicy.assertApplied(engine.pid());
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import io.wallaroo.python.ApplicationLoadException;
 import io.wallaroo.python.LoadedApplication;
 import io.wallaroo.python.PythonEngine;
 import io.wallaroo.python.WallarooPackage;
+import io.wallaroo.python.cli.JitDirectives;
 import io.wallaroo.python.cli.MachidaFlags;
 import io.wallaroo.python.cli.StartupCache;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -128,6 +129,8 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
             submitFromClusterClient(args);
             return;
         }
+        // Only here, where this JVM is the launcher's own: a cluster client's JVM is not ours to tune.
+        JitDirectives.applyInBackground();
         // Flink logs a great deal at INFO; keep what says something is wrong.
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.flink", System.getProperty(
                 "org.slf4j.simpleLogger.log.org.apache.flink", "warn"));

@@ -17,15 +17,18 @@ import java.nio.file.Path;
  * used here returns that text instead. It runs on a daemon thread so that loading the management
  * classes overlaps the polyglot engine's start; the parser and the compiler start working only
  * after that.
+ *
+ * <p>Public because the Flink runner's launcher applies the same file: its mini-cluster runs
+ * GraalPy and the Graal compiler in the same JVM, cold, the same way.
  */
-final class JitDirectives {
+public final class JitDirectives {
     static final String PROPERTY = "wallaroo.jit.directives";
 
     private JitDirectives() {
     }
 
     /** Applies the file named by {@value #PROPERTY}, if any, in the background. */
-    static void applyInBackground() {
+    public static void applyInBackground() {
         String file = System.getProperty(PROPERTY, "");
         if (file.isBlank()) {
             return;
