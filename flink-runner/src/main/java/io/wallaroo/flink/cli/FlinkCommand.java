@@ -45,7 +45,13 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "wallaroo --engine flink", mixinStandardHelpOptions = true, version = "wallaroo-jvm 0.1.0 (Flink 2.2.1)",
         sortOptions = false, usageHelpWidth = 110,
         description = {"Runs a Wallaroo Python application as an Apache Flink job.",
-                "All arguments, including ones not listed here, are passed to application_setup(args)."})
+                "All arguments, including ones not listed here, are passed to application_setup(args)."},
+        footerHeading = "%nEnvironment, read by scripts/wallaroo for this JVM (the mini-cluster's, or the submitting client's):%n",
+        footer = {
+                "  WALLAROO_JAVA_OPTS       JVM flags after the launcher's (Flink's task managers elsewhere have their own).",
+                "  WALLAROO_JIT_TIERS       How HotSpot compiles the JVM's code: tuned (default), quick or default.",
+                "  WALLAROO_RUNTIME=jdk     $JAVA_HOME instead of the build's runtime image and wallaroo-flink.aot cache.",
+                "  WALLAROO_JIT=off         Python without the JIT compiler (about 30x slower)."})
 public final class FlinkCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--application-module", required = true, paramLabel = "NAME",
