@@ -117,16 +117,43 @@ wallaroo_heap_options() {
         *" -Xmx"*|*"MaxHeapSize="*) heap_opts=(${collector:+"$collector"} "-Xmx${cap}m" -XX:MetaspaceSize=128m) ;;
         *) heap_opts=(${collector:+"$collector"} "-Xms${cap}m" "-Xmx${cap}m" -XX:MetaspaceSize=128m) ;;
     esac
-    # Native memory outside the heap: the JIT compilers' arenas peak at 80-100 MB during warm-up
-    # and glibc keeps what they free, one malloc arena per thread that used it. Two arenas, and the
-    # JVM handing freed memory back every 2 s (JDK 22+), took word count's peak RSS from 658-700 MB
-    # to 548-622 MB with no measurable cost (docs/design.md). MALLOC_ARENA_MAX set by the user wins.
+    _wallaroo_native_memory
+    wallaroo_jit_options
+    heap_opts+=("${jit_opts[@]}")
+}
+
+# wallaroo_flink_heap_options ARGS...: the JVM of `scripts/wallaroo --engine flink`, which runs the
+# embedded mini-cluster (or only loads the application and submits it to a cluster). Flink's own
+# collector, G1, stays; the heap is capped at 384 MB plus 128 MB a task slot (--parallelism, else
+# --worker-count, else 1), each slot's tasks being two interpreters. With the JVM's default cap (a
+# quarter of the machine's memory) the heap grew to what it was allowed: word count's peak RSS
+# was 1.4-1.6 GB at parallelism 1 and 1.5 GB at 2, against 0.86-0.88 and 0.81-0.85 GB capped, the
+# rates within the runs' spread (docs/flink.md). An -Xmx in WALLAROO_JAVA_OPTS comes later and
+# wins. The local engine's two malloc arenas and native trimming are left out: with them on top
+# of the cap, two interleaved pairs took 2-4 s more CPU to ready.
+wallaroo_flink_heap_options() {
+    local parallelism= workers= prev= arg
+    for arg in "$@"; do
+        case "$prev" in --parallelism) parallelism=$arg ;; --worker-count) workers=$arg ;; esac
+        case "$arg" in --parallelism=*) parallelism=${arg#*=} ;; --worker-count=*) workers=${arg#*=} ;; esac
+        prev=$arg
+    done
+    local slots=${parallelism:-${workers:-1}}
+    case "$slots" in ''|*[!0-9]*) slots=1 ;; esac
+    heap_opts=("-Xmx$((384 + 128 * slots))m")
+    wallaroo_jit_options
+    heap_opts+=(${jit_opts[@]+"${jit_opts[@]}"})
+}
+
+# Native memory outside the heap: the JIT compilers' arenas peak at 80-100 MB during warm-up and
+# glibc keeps what they free, one malloc arena per thread that used it. Two arenas, and the JVM
+# handing freed memory back every 2 s (JDK 22+), took word count's peak RSS from 658-700 MB to
+# 548-622 MB with no measurable cost (docs/design.md). MALLOC_ARENA_MAX set by the user wins.
+_wallaroo_native_memory() {
     local major
     major=$(_java_major "$JAVA_HOME/bin/java")
     [ "${major%%.*}" -ge 22 ] && heap_opts+=(-XX:TrimNativeHeapInterval=2000)
     export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-    wallaroo_jit_options
-    heap_opts+=("${jit_opts[@]}")
 }
 # wallaroo_jit_options: sets jit_opts, how HotSpot compiles the JVM's own code in the local
 # engine (Python code is compiled by Truffle either way). Start-up is mostly the JVM running

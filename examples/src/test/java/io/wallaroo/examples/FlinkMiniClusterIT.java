@@ -64,6 +64,9 @@ class FlinkMiniClusterIT {
             assertTrue(engine.output().stream().noneMatch(l -> l.contains("][aot")), engine.outputText());
             // The mini-cluster runs GraalPy in this JVM: it gets the local engine's JIT policy too.
             LauncherJitPolicy.assertApplied(engine.pid());
+            // The launcher's heap cap for two task slots (384 MB + 128 MB each), not the JVM's quarter of the machine.
+            String flags = Jcmd.run(engine.pid(), "VM.flags");
+            assertTrue(flags.contains("-XX:MaxHeapSize=" + 640L * 1024 * 1024), flags);
         }
     }
 

@@ -48,7 +48,8 @@ import java.util.concurrent.TimeUnit;
                 "All arguments, including ones not listed here, are passed to application_setup(args)."},
         footerHeading = "%nEnvironment, read by scripts/wallaroo for this JVM (the mini-cluster's, or the submitting client's):%n",
         footer = {
-                "  WALLAROO_JAVA_OPTS       JVM flags after the launcher's (Flink's task managers elsewhere have their own).",
+                "  WALLAROO_JAVA_OPTS       JVM flags after the launcher's, so they win: -Xmx2g for state beyond the heap",
+                "                           cap (384 MB + 128 MB a task slot). A cluster's task managers have their own.",
                 "  WALLAROO_JIT_TIERS       How HotSpot compiles the JVM's code: tuned (default), quick or default.",
                 "  WALLAROO_RUNTIME=jdk     $JAVA_HOME instead of the build's runtime image and wallaroo-flink.aot cache.",
                 "  WALLAROO_JIT=off         Python without the JIT compiler (about 30x slower)."})
