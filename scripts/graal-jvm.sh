@@ -117,7 +117,14 @@ wallaroo_heap_options() {
         *" -Xmx"*|*"MaxHeapSize="*) heap_opts=(${collector:+"$collector"} "-Xmx${cap}m" -XX:MetaspaceSize=128m) ;;
         *) heap_opts=(${collector:+"$collector"} "-Xms${cap}m" "-Xmx${cap}m" -XX:MetaspaceSize=128m) ;;
     esac
-    _wallaroo_native_memory
+    # Native memory outside the heap: the JIT compilers' arenas peak at 80-100 MB during warm-up
+    # and glibc keeps what they free, one malloc arena per thread that used it. Two arenas, and the
+    # JVM handing freed memory back every 2 s (JDK 22+), took word count's peak RSS from 658-700 MB
+    # to 548-622 MB with no measurable cost (docs/design.md). MALLOC_ARENA_MAX set by the user wins.
+    local major
+    major=$(_java_major "$JAVA_HOME/bin/java")
+    [ "${major%%.*}" -ge 22 ] && heap_opts+=(-XX:TrimNativeHeapInterval=2000)
+    export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
     wallaroo_jit_options
     heap_opts+=("${jit_opts[@]}")
 }
@@ -145,20 +152,10 @@ wallaroo_flink_heap_options() {
     heap_opts+=(${jit_opts[@]+"${jit_opts[@]}"})
 }
 
-# Native memory outside the heap: the JIT compilers' arenas peak at 80-100 MB during warm-up and
-# glibc keeps what they free, one malloc arena per thread that used it. Two arenas, and the JVM
-# handing freed memory back every 2 s (JDK 22+), took word count's peak RSS from 658-700 MB to
-# 548-622 MB with no measurable cost (docs/design.md). MALLOC_ARENA_MAX set by the user wins.
-_wallaroo_native_memory() {
-    local major
-    major=$(_java_major "$JAVA_HOME/bin/java")
-    [ "${major%%.*}" -ge 22 ] && heap_opts+=(-XX:TrimNativeHeapInterval=2000)
-    export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-}
 # wallaroo_jit_options: sets jit_opts, how HotSpot compiles the JVM's own code in the local
-# engine (Python code is compiled by Truffle either way). Start-up is mostly the JVM running
-# GraalPy and the Graal compiler cold, and C2 spent most of the CPU before ready on code that only
-# start-up runs. So: C1 only for the Graal compiler, GraalPy's parser and GraalPy's bytecode
+# engine and the Flink runner (Python code is compiled by Truffle either way). Start-up is mostly
+# the JVM running GraalPy and the Graal compiler cold, and C2 spent most of the CPU before ready on
+# code that only start-up runs. So: C1 only for the Graal compiler, GraalPy's parser and GraalPy's bytecode
 # interpreter loop (jit-directives.json, a HotSpot compiler-directives file, JSON without comments
 # as HotSpot reads it: those are excluded from C2 and end at C1's optimized tier; the launcher's
 # main applies it; C2 took 2.6 s on that one loop as traffic began, and Truffle's compiled code
