@@ -8,12 +8,13 @@ import java.nio.file.Path;
 
 /**
  * Hands the launcher's HotSpot compiler directives (scripts/jit-directives.json, named by the
- * system property {@value #PROPERTY}) to the running JVM: the Graal compiler and GraalPy's parser
- * stay at C1's optimized tier instead of being C2-compiled during start-up (docs/design.md,
- * "Start-up, warm-up and memory").
+ * system property {@value #PROPERTY}) to the running JVM: the Graal compiler, GraalPy's parser and
+ * its bytecode interpreter's loop stay at C1's optimized tier instead of being C2-compiled during
+ * start-up (docs/design.md, "Start-up, warm-up and memory").
  *
  * <p>Why not {@code -XX:CompilerDirectivesFile}: that flag prints "1 compiler directives added"
- * on the JVM's standard output, ahead of everything the launcher says. The diagnostic command
+ * on the JVM's standard output, ahead of everything the launcher says (scripts/flink-local's task
+ * managers, whose output is only a log, do take the flag). The diagnostic command
  * used here returns that text instead. It runs on a daemon thread so that loading the management
  * classes overlaps the polyglot engine's start; the parser and the compiler start working only
  * after that.
