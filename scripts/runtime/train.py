@@ -21,12 +21,11 @@ LINES = 20_000
 DEADLINE_S = 600
 
 
-def main() -> int:
-    launcher, app_dir, cache = sys.argv[1:4]
-    extra = sys.argv[4:]
-    partial = cache + ".partial"
-    if os.path.exists(partial):
-        os.remove(partial)
+def run_word_count(launcher: str, app_dir: str, extra: list, env: dict) -> None:
+    """Starts word count through LAUNCHER, sends it LINES lines, waits until every word has come
+    out and stops it with SIGTERM, waiting for it to exit. Prints the launcher's output; raises on
+    any failure, with the launcher killed."""
+    started = time.time()
     in_port = free_port()
     sink = socket.socket()
     sink.bind(("127.0.0.1", 0))
@@ -43,9 +42,6 @@ def main() -> int:
                 received[0] += data.count(b"\n")
 
     threading.Thread(target=receive, daemon=True).start()
-    env = dict(os.environ, WALLAROO_AOT_RECORD=partial)
-    env.pop("PYTHONPATH", None)
-    started = time.time()
     engine = subprocess.Popen(
         [launcher, "--application-module", "word_count", "--in", f"127.0.0.1:{in_port}",
          "--out", f"127.0.0.1:{sink.getsockname()[1]}", *extra],
@@ -72,14 +68,28 @@ def main() -> int:
                     raise RuntimeError(f"{received[0]} of {words} words came out")
                 time.sleep(0.05)
         engine.send_signal(signal.SIGTERM)
-        engine.wait(DEADLINE_S)  # the JVM assembles the cache before it exits: tens of seconds
-    except BaseException as e:
+        engine.wait(DEADLINE_S)  # a JVM that records a cache assembles it before it exits: tens of seconds
+    except BaseException:
         engine.kill()
         engine.wait()
         print("".join(output))
+        raise
+    print("".join(output))
+
+
+def main() -> int:
+    launcher, app_dir, cache = sys.argv[1:4]
+    partial = cache + ".partial"
+    if os.path.exists(partial):
+        os.remove(partial)
+    env = dict(os.environ, WALLAROO_AOT_RECORD=partial)
+    env.pop("PYTHONPATH", None)
+    started = time.time()
+    try:
+        run_word_count(launcher, app_dir, sys.argv[4:], env)
+    except Exception as e:
         print(f"training failed: {e}")
         return 1
-    print("".join(output))
     if not os.path.exists(partial):
         print("the JVM exited without writing the AOT cache")
         return 1

@@ -126,6 +126,17 @@ class FlinkSessionClusterIT {
                 // HotSpot's answer to -XX:CompilerDirectivesFile: the launcher's JIT policy (scripts/flink-local).
                 assertTrue(taskManagerLogs.contains("1 compiler directives added"),
                         "the task managers get the launcher's JIT policy");
+                if (Runtime.version().feature() >= 25) {  // where the build makes the runtime image
+                    // Both roles start on it from AOT caches the build recorded with one slot, which
+                    // still fit this cluster's two (the JVM would skip a cache that did not fit).
+                    assertTrue(taskManagerLogs.contains("JVM start-up cache: on ("
+                                    + EngineProcess.root().resolve("python-bridge/target/runtime/flink-local-taskmanager.aot")),
+                            "the task managers start from flink-local's cache");
+                    long jobManager = Long.parseLong(Files.readString(cluster.resolve("jobmanager.pid")).trim());
+                    String properties = Jcmd.run(jobManager, "VM.system_properties");
+                    assertTrue(properties.contains("java.vm.info=mixed mode, sharing")
+                            && properties.contains("flink-local-jobmanager.aot"), "the JobManager starts from its cache:\n" + properties);
+                }
                 String jobManagerLog = Files.readString(cluster.resolve("log/jobmanager.log"));
                 assertTrue(jobManagerLog.contains("to RESTARTING"),
                         "the killed task manager ran part of the job, so Flink must have restarted it from a checkpoint");

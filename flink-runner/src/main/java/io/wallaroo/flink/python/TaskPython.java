@@ -3,6 +3,7 @@ package io.wallaroo.flink.python;
 import io.wallaroo.python.ApplicationLoadException;
 import io.wallaroo.python.LoadedApplication;
 import io.wallaroo.python.PythonEngine;
+import io.wallaroo.python.cli.StartupCache;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Value;
 import org.slf4j.Logger;
@@ -57,7 +58,11 @@ public final class TaskPython implements AutoCloseable {
 
     private static PythonEngine newEngine(List<Path> path) {
         PythonEngine engine = new PythonEngine(path);
-        LOG.info("Python engine for {}: {}; {}", path, engine.compilationStatus(), engine.codeSharingStatus());
+        // On a session cluster's task manager this is the one place that says whether its JVM started
+        // from scripts/flink-local's AOT cache.
+        String startupCache = StartupCache.status();
+        LOG.info("Python engine for {}: {}; {}{}", path, engine.compilationStatus(), engine.codeSharingStatus(),
+                startupCache == null ? "" : "; " + startupCache);
         return engine;
     }
 
