@@ -32,9 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A real Flink session cluster ({@code scripts/flink-local}: a JobManager and two TaskManager
  * processes) running a two-pipeline application that shares partitioned state, Kafka in and out,
- * with checkpoints. One TaskManager is killed with SIGKILL mid-stream; later the job is stopped
- * with a savepoint and restarted at parallelism 1. A read_committed consumer must see every
- * output exactly once, and the last balance of every account must be exact.
+ * with checkpoints. One TaskManager is killed with SIGKILL mid-stream and a replacement added;
+ * later the job is stopped with a savepoint and restarted at parallelism 1. A read_committed
+ * consumer must see every output exactly once, and the last balance of every account must be exact.
  */
 class FlinkSessionClusterIT {
     private static final int ACCOUNTS = 8;
@@ -76,6 +76,9 @@ class FlinkSessionClusterIT {
                     flinkLocal(cluster, "kill-taskmanager", "busy");
                     produce(producer, 150, 300);
                     awaitOutputs(consumer, outputs, sent, Duration.ofSeconds(300), first);
+                    // A replacement task manager joins the running cluster (flink-local returns once the
+                    // JobManager has registered it) and offers its slots to the jobs below.
+                    flinkLocal(cluster, "add-taskmanager");
                     stopWithSavepoint(first, dir.resolve("resilience"));
                 } finally {
                     first.close();
