@@ -5,7 +5,7 @@ they exit (scripts/runtime-image --flink runs this).
 
     python3 train_session.py FLINK_LOCAL LAUNCHER APP_DIR OUT_DIR
 
-OUT_DIR gets flink-local-jobmanager.aot and flink-local-taskmanager.aot.
+OUT_DIR gets flink-local-jobmanager.aot and flink-local-taskmanager.aot, or neither.
 """
 import os
 import shutil
@@ -20,40 +20,49 @@ from train import run_word_count
 ROLES = ("jobmanager", "taskmanager")
 
 
-def main() -> int:
-    flink_local, launcher, app_dir, out = sys.argv[1:5]
-    for role in ROLES:
-        for name in (f"flink-local-{role}.aot", f"flink-local-{role}.aot.partial"):
-            if os.path.exists(os.path.join(out, name)):
-                os.remove(os.path.join(out, name))
+def run_cluster(flink_local: str, launcher: str, app_dir: str, out: str) -> bool:
+    """Word count on a recording cluster; the cluster is stopped (its caches written) either way."""
     cluster_dir = tempfile.mkdtemp(prefix="wallaroo-flink-training-")
     rest = str(free_port())
     env = dict(os.environ, WALLAROO_FLINK_LOCAL_DIR=cluster_dir, WALLAROO_FLINK_LOCAL_RECORD=out)
     env.pop("PYTHONPATH", None)
-    started = time.time()
+    client_env = {k: v for k, v in env.items() if k not in ("WALLAROO_FLINK_LOCAL_RECORD", "WALLAROO_JAVA_OPTS")}
     try:
         subprocess.run([flink_local, "start", "--taskmanagers", "1", "--rest-port", rest,
                         "--rpc-port", str(free_port())], env=env, check=True)
-        client_env = dict(env)
-        del client_env["WALLAROO_FLINK_LOCAL_RECORD"]
-        client_env.pop("WALLAROO_JAVA_OPTS", None)
         run_word_count(launcher, app_dir, ["--engine", "flink", "--jobmanager", f"localhost:{rest}"], client_env)
+        return True
     except Exception as e:
         print(f"training failed: {e}")
-        return 1
+        return False
     finally:
         subprocess.run([flink_local, "stop"], env=env)  # waits while the JVMs write their caches
-        for log in sorted(os.listdir(os.path.join(cluster_dir, "log"))):
-            with open(os.path.join(cluster_dir, "log", log), errors="replace") as f:
+        log_dir = os.path.join(cluster_dir, "log")
+        for log in sorted(os.listdir(log_dir)) if os.path.isdir(log_dir) else []:
+            with open(os.path.join(log_dir, log), errors="replace") as f:
                 print(f"--- {log} (last lines)\n" + "".join(f.readlines()[-5:]))
         shutil.rmtree(cluster_dir, ignore_errors=True)
-    missing = [role for role in ROLES if not os.path.exists(os.path.join(out, f"flink-local-{role}.aot.partial"))]
-    if missing:
+
+
+def main() -> int:
+    flink_local, launcher, app_dir, out = (os.path.abspath(arg) for arg in sys.argv[1:5])
+    caches = {role: os.path.join(out, f"flink-local-{role}.aot") for role in ROLES}
+    for cache in caches.values():
+        for path in (cache, cache + ".partial"):
+            if os.path.exists(path):
+                os.remove(path)
+    started = time.time()
+    trained = run_cluster(flink_local, launcher, app_dir, out)
+    missing = [role for role, cache in caches.items() if not os.path.exists(cache + ".partial")]
+    if trained and missing:
         print(f"no AOT cache written by the {' and '.join(missing)}")
+    if not trained or missing:
+        for cache in caches.values():
+            if os.path.exists(cache + ".partial"):
+                os.remove(cache + ".partial")
         return 1
-    for role in ROLES:
-        partial = os.path.join(out, f"flink-local-{role}.aot.partial")
-        os.replace(partial, partial[:-len(".partial")])
+    for cache in caches.values():
+        os.replace(cache + ".partial", cache)
     print(f"AOT caches recorded in {time.time() - started:.1f} s")
     return 0
 
