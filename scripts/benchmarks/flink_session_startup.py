@@ -1,0 +1,178 @@
+"""Start-up of scripts/flink-local's session cluster and of a job on it, cluster variants interleaved
+round by round: word count submitted with --jobmanager by the same launcher each time, then 1M
+words (100,000 lines) sent at once.
+
+    python3 scripts/benchmarks/flink_session_startup.py [--rounds 3] [--variants image,jdk]
+
+Variants (how the cluster's JVMs start; the submitting launcher is the same for all):
+  image  the default: the runtime image, each role from its AOT cache (flink-local-*.aot)
+  jdk    WALLAROO_RUNTIME=jdk: $JAVA_HOME with the Graal compiler on the upgrade module path
+Per run: `flink-local start` until every slot is registered; the launch of the job until
+`wallaroo: ready`; the job's tasks from deployment to running (their interpreters loaded, from the
+task manager's log); the first output after the words were sent; the rate of the first 1M words;
+the task manager's peak RSS. Written to bench-results/flink-session-*.json.
+"""
+import argparse
+import datetime
+import json
+import os
+import socket
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(HERE, "..", "runtime"))
+
+from listen_port import free_port  # noqa: E402
+
+FLINK_LOCAL = os.path.join(ROOT, "scripts", "flink-local")
+LAUNCHER = os.path.join(ROOT, "scripts", "wallaroo")
+LINES = 100_000
+VARIANTS = {"image": {}, "jdk": {"WALLAROO_RUNTIME": "jdk"}}
+
+
+class LineCounter:
+    """Counts the lines the job's TCP sink writes, remembering when the first arrived."""
+
+    def __init__(self):
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(1)
+        self.port = self.server.getsockname()[1]
+        self.count = 0
+        self.first_at = None
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        conn, _ = self.server.accept()
+        with conn:
+            while data := conn.recv(1 << 16):
+                if self.first_at is None:
+                    self.first_at = time.time()
+                self.count += data.count(b"\n")
+
+
+def log_time(line):
+    return datetime.datetime.strptime(line[:12], "%H:%M:%S.%f")
+
+
+def task_start_seconds(log_path):
+    """From the first task received to the last task running, in the task manager's log."""
+    with open(log_path, errors="replace") as f:
+        lines = f.read().splitlines()
+    received = [log_time(l) for l in lines if "Received task" in l]
+    running = [log_time(l) for l in lines if "INITIALIZING to RUNNING" in l]
+    return (max(running) - min(received)).total_seconds() if received and running else None
+
+
+def peak_rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(l.split()[1]) // 1024 for l in f if l.startswith("VmHWM"))
+
+
+def run(variant, workdir):
+    cluster = tempfile.mkdtemp(prefix=f"flink-{variant}-", dir=workdir)
+    env = dict(os.environ, WALLAROO_FLINK_LOCAL_DIR=cluster)
+    env.pop("WALLAROO_RUNTIME", None)
+    cluster_env = dict(env, **VARIANTS[variant])
+    rest = free_port()
+    result = {"variant": variant}
+    started = time.time()
+    subprocess.run([FLINK_LOCAL, "start", "--taskmanagers", "1", "--rest-port", str(rest),
+                    "--rpc-port", str(free_port())], env=cluster_env, check=True, stdout=subprocess.DEVNULL)
+    result["cluster_start_s"] = time.time() - started
+    counter = LineCounter()
+    in_port = free_port()
+    job = None
+    try:
+        launched = time.time()
+        job = subprocess.Popen(
+            [LAUNCHER, "--application-module", "word_count", "--engine", "flink", "--jobmanager", f"localhost:{rest}",
+             "--in", f"127.0.0.1:{in_port}", "--out", f"127.0.0.1:{counter.port}"],
+            cwd=os.path.join(ROOT, "examples", "word_count"), env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        ready = threading.Event()
+        output = []
+
+        def read_output():
+            for line in job.stdout:
+                output.append(line)
+                if "wallaroo: ready" in line:
+                    ready.set()
+
+        threading.Thread(target=read_output, daemon=True).start()
+        if not ready.wait(300):
+            raise RuntimeError("the job did not get ready:\n" + "".join(output))
+        result["job_ready_s"] = time.time() - launched
+        lines = [("the quick brown fox %d jumps over the lazy dog" % i).encode() for i in range(LINES)]
+        words = sum(len(line.split()) for line in lines)
+        with socket.create_connection(("127.0.0.1", in_port)) as source:
+            sent = time.time()
+            source.sendall(b"".join(struct.pack(">I", len(line)) + line for line in lines))
+            while counter.count < words:
+                if time.time() - sent > 600 or job.poll() is not None:
+                    raise RuntimeError(f"{counter.count} of {words} words came out:\n" + "".join(output))
+                time.sleep(0.02)
+            result["first_output_s"] = counter.first_at - sent
+            result["cold_words_per_s"] = words / (time.time() - sent)
+        result["tasks_start_s"] = task_start_seconds(os.path.join(cluster, "log", "taskmanager-1.log"))
+        with open(os.path.join(cluster, "taskmanager-1.pid")) as f:
+            result["taskmanager_peak_rss_mb"] = peak_rss_mb(int(f.read()))
+    finally:
+        if job is not None:
+            job.terminate()
+            try:
+                job.wait(60)
+            except subprocess.TimeoutExpired:
+                job.kill()
+        subprocess.run([FLINK_LOCAL, "stop"], env=cluster_env, stdout=subprocess.DEVNULL)
+    return result
+
+
+FIGURES = [("cluster_start_s", "flink-local start, s", "{:.1f}"), ("job_ready_s", "job launch to ready, s", "{:.1f}"),
+           ("tasks_start_s", "tasks deployed to running, s", "{:.2f}"), ("first_output_s", "first output, s", "{:.2f}"),
+           ("cold_words_per_s", "first 1M words, words/s", "{:,.0f}"), ("taskmanager_peak_rss_mb", "task manager RSS, MB", "{}")]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--variants", default="image,jdk")
+    args = parser.parse_args()
+    variants = args.variants.split(",")
+    unknown = [v for v in variants if v not in VARIANTS]
+    if unknown:
+        parser.error(f"unknown variant(s) {unknown}; choose from {sorted(VARIANTS)}")
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="flink-session-bench-") as workdir:
+        for round_number in range(1, args.rounds + 1):
+            for variant in variants:
+                result = run(variant, workdir)
+                result["round"] = round_number
+                runs.append(result)
+                print(json.dumps(result), flush=True)
+    print(f"\n{'':32}" + "".join(f"{v:>22}" for v in variants))
+    for key, label, fmt in FIGURES:
+        cells = []
+        for v in variants:
+            values = [r[key] for r in runs if r["variant"] == v and r.get(key) is not None]
+            cells.append(f"{fmt.format(min(values))}-{fmt.format(max(values))}" if values else "-")
+        print(f"{label:32}" + "".join(f"{c:>22}" for c in cells))
+    medians = {v: statistics.median(r["job_ready_s"] for r in runs if r["variant"] == v) for v in variants}
+    if "image" in medians and "jdk" in medians:
+        print(f"\njob launch to ready, median: image {medians['image']:.1f} s = {medians['image'] / medians['jdk']:.2f}x jdk's")
+    os.makedirs(os.path.join(ROOT, "bench-results"), exist_ok=True)
+    path = os.path.join(ROOT, "bench-results", f"flink-session-{time.strftime('%Y%m%d-%H%M%S')}.json")
+    with open(path, "w") as f:
+        json.dump({"runs": runs, "load_average": os.getloadavg()}, f, indent=1)
+    print(f"written to {path}")
+
+
+if __name__ == "__main__":
+    main()
