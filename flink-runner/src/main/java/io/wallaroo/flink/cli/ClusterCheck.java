@@ -2,11 +2,6 @@ package io.wallaroo.flink.cli;
 
 import io.wallaroo.engine.topology.HostPort;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,11 +20,9 @@ final class ClusterCheck {
     static String problem(HostPort jobManager, int slotsNeeded) {
         String body;
         try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + jobManager + "/overview"))
-                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                return "the Flink JobManager at " + jobManager + " answered HTTP " + r.statusCode() + " to /overview; "
+            JobManagerRest.Answer r = new JobManagerRest(jobManager).get("/overview", 10_000);
+            if (r.status() != 200) {
+                return "the Flink JobManager at " + jobManager + " answered HTTP " + r.status() + " to /overview; "
                         + "is that its REST port (scripts/flink-local status prints it)?";
             }
             body = r.body();

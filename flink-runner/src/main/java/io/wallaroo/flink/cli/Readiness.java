@@ -1,6 +1,7 @@
 package io.wallaroo.flink.cli;
 
 import io.wallaroo.engine.topology.Application;
+import io.wallaroo.engine.topology.HostPort;
 import io.wallaroo.engine.topology.Pipeline;
 import io.wallaroo.engine.topology.SourceSpec;
 import org.apache.flink.api.common.JobStatus;
@@ -9,6 +10,8 @@ import org.apache.flink.core.execution.JobClient;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * "Ready" means what it means for the local engine: the TCP sources accept connections. A Flink
@@ -70,30 +73,25 @@ final class Readiness {
         return null;
     }
 
-    private static final java.util.regex.Pattern STATUS = java.util.regex.Pattern.compile("\"status\"\\s*:\\s*\"(\\w+)\"");
+    private static final Pattern TASKS = Pattern.compile("\"tasks\"\\s*:\\s*\\{([^}]*)}");
 
-    /** On a session cluster: every vertex of the job reports RUNNING through the REST API. */
-    static String awaitRunningOnCluster(io.wallaroo.engine.topology.HostPort jm, JobClient job, Duration timeout)
-            throws InterruptedException {
+    /**
+     * On a session cluster: all of the job's tasks are running, by the task counts of the REST
+     * API's {@code /jobs/overview}. The dispatcher answers that one from the job's live state;
+     * {@code /jobs/:id} comes from a cache that is refreshed only every {@code web.refresh-interval}
+     * (3 s by default), which put up to 3 s between the last task running and "ready".
+     */
+    static String awaitRunningOnCluster(HostPort jm, JobClient job, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.net.URI uri = java.net.URI.create("http://" + jm + "/jobs/" + job.getJobID());
+        JobManagerRest rest = new JobManagerRest(jm);
         while (true) {
             String ended = ended(job);
             if (ended != null) {
                 return ended;
             }
             try {
-                String body = http.send(java.net.http.HttpRequest.newBuilder(uri).GET().build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-                java.util.regex.Matcher m = STATUS.matcher(body);
-                boolean any = false;
-                boolean all = true;
-                while (m.find()) {
-                    any = true;
-                    all &= m.group(1).equals("RUNNING") || m.group(1).equals("FINISHED");
-                }
-                if (any && all) {
+                JobManagerRest.Answer overview = rest.get("/jobs/overview", 10_000);
+                if (overview.status() == 200 && allTasksRunning(overview.body(), job.getJobID().toHexString())) {
                     return null;
                 }
             } catch (java.io.IOException e) {
@@ -102,8 +100,28 @@ final class Readiness {
             if (System.nanoTime() > deadline) {
                 return "the job's tasks were not all running within " + timeout.toSeconds() + " s (no free slots?)";
             }
-            Thread.sleep(250);
+            Thread.sleep(200);
         }
+    }
+
+    /** Whether the job's entry in a {@code /jobs/overview} answer counts every task running (or finished). */
+    static boolean allTasksRunning(String overview, String jobId) {
+        Matcher jid = Pattern.compile("\"jid\"\\s*:\\s*\"" + Pattern.quote(jobId) + "\"").matcher(overview);
+        if (!jid.find()) {
+            return false;
+        }
+        Matcher tasks = TASKS.matcher(overview);
+        if (!tasks.find(jid.end())) {
+            return false;
+        }
+        String counts = tasks.group(1);
+        int total = count(counts, "total");
+        return total > 0 && count(counts, "running") + count(counts, "finished") == total;
+    }
+
+    private static int count(String counts, String state) {
+        Matcher m = Pattern.compile("\"" + state + "\"\\s*:\\s*(\\d+)").matcher(counts);
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
     }
 
     private static String ended(JobClient job) {
