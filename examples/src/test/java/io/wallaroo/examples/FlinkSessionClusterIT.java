@@ -27,6 +27,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -46,6 +47,17 @@ class FlinkSessionClusterIT {
     private int sent;
 
     @Test
+    void noClusterAtTheAddressIsReportedBeforeTheApplicationLoads() throws Exception {
+        int nothing = EngineProcess.freePort();
+        EngineProcess client = EngineProcess.start(dir, List.of("--application-module", "no_such_module",
+                "--engine", "flink", "--jobmanager", "localhost:" + nothing));
+        assertEquals(1, client.awaitExit(Duration.ofSeconds(120)), client.outputText());
+        assertTrue(client.outputText().contains("cannot reach a Flink JobManager at localhost:" + nothing), client.outputText());
+        assertTrue(client.outputText().contains("scripts/flink-local start"), client.outputText());
+        assertFalse(client.outputText().contains("no_such_module"), client.outputText());
+    }
+
+    @Test
     void survivesATaskManagerKillAndARescaleWithExactStateAndOutput() throws Exception {
         copyApp("accounts_kafka");
         int rest = EngineProcess.freePort();
@@ -57,6 +69,13 @@ class FlinkSessionClusterIT {
             }
             flinkLocal(cluster, "start", "--taskmanagers", "2", "--slots", "2",
                     "--rest-port", String.valueOf(rest), "--rpc-port", String.valueOf(rpc));
+            // More parallelism than the cluster has slots: refused with the cause, before the
+            // application loads (this module does not exist, and the error is not about it).
+            EngineProcess tooWide = EngineProcess.start(dir, List.of("--application-module", "no_such_module",
+                    "--engine", "flink", "--jobmanager", "localhost:" + rest, "--parallelism", "5"));
+            assertEquals(1, tooWide.awaitExit(Duration.ofSeconds(120)), tooWide.outputText());
+            assertTrue(tooWide.outputText().contains("has 4 free task slot(s) of 4, and this job needs 5"), tooWide.outputText());
+            assertFalse(tooWide.outputText().contains("no_such_module"), tooWide.outputText());
             try (KafkaProducer<String, String> producer = producer(kafka);
                  KafkaConsumer<String, String> consumer = consumer(kafka)) {
                 List<String> args = new ArrayList<>(List.of("--application-module", "accounts_kafka", "--engine", "flink",

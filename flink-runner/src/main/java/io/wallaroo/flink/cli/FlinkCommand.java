@@ -7,6 +7,7 @@ import io.wallaroo.flink.python.AppBundle;
 import io.wallaroo.python.ApplicationLoadException;
 import io.wallaroo.python.LoadedApplication;
 import io.wallaroo.python.PythonEngine;
+import io.wallaroo.python.StartupTrace;
 import io.wallaroo.python.WallarooPackage;
 import io.wallaroo.python.cli.JitDirectives;
 import io.wallaroo.python.cli.MachidaFlags;
@@ -227,6 +228,16 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
         if (startupCache != null) {
             System.out.println(startupCache);
         }
+        if (!clusterClient && jobManager != null) {
+            // Before the application loads (seconds of a cold interpreter): a cluster that is not
+            // there, or has too few free slots, is reported at once.
+            String problem = ClusterCheck.problem(HostPort.parse(jobManager), n);
+            StartupTrace.mark("flink: session cluster checked");
+            if (problem != null) {
+                System.err.println("error: " + problem);
+                return 1;
+            }
+        }
         LoadedApplication app;
         try (PythonEngine python = new PythonEngine(pythonPath)) {
             try {
@@ -244,6 +255,7 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
             return 2;
         }
         AppBundle bundle = AppBundle.capture(module, rawArgs, pythonPath);
+        StartupTrace.mark("flink: application bundled");
 
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -278,11 +290,6 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
         } else if (jobManager != null) {
             HostPort jm = HostPort.parse(jobManager);
             Path jar = jobJar != null ? jobJar : JobJar.locate();
-            String problem = ClusterCheck.problem(jm, n);
-            if (problem != null) {
-                System.err.println("error: " + problem);
-                return 1;
-            }
             flink = StreamExecutionEnvironment.createRemoteEnvironment(jm.host(), jm.port(), conf, jar.toString());
         } else {
             flink = StreamExecutionEnvironment.createLocalEnvironment(n, conf);
@@ -298,6 +305,7 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
             System.err.println("error: " + e.getMessage());
             return 1;
         }
+        StartupTrace.mark("flink: job translated");
         if (System.getenv("WALLAROO_FLINK_PLAN") != null) {
             System.out.println(flink.getExecutionPlan());
         }
@@ -305,6 +313,7 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
         JobClient job;
         try {
             job = flink.executeAsync(jobName);
+            StartupTrace.mark("flink: job submitted");
             if (clusterClient) {
                 System.out.println("wallaroo: submitted application '" + app.model().name() + "' as Flink job "
                         + job.getJobID() + " (parallelism " + n + ", " + bundle.bytes() / 1024 + " KiB of Python shipped)");
@@ -327,6 +336,7 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
         }, "wallaroo-flink-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         String notListening = Readiness.awaitTcpSources(app.model(), job, Duration.ofSeconds(180));
+        StartupTrace.mark("flink: TCP sources listening");
         if (notListening == null) {
             notListening = jobManager != null
                     ? Readiness.awaitRunningOnCluster(HostPort.parse(jobManager), job, Duration.ofSeconds(300))
@@ -336,6 +346,7 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
             System.err.println("error: " + notListening);
             return 1;
         }
+        StartupTrace.mark("flink: every task running");
         List<String> names = app.model().pipelines().stream().map(Pipeline::name).toList();
         System.out.println("wallaroo: ready: application '" + app.model().name() + "' as Flink job " + job.getJobID()
                 + " (parallelism " + n + (jobManager != null ? ", cluster " + jobManager : ", embedded mini-cluster")
