@@ -2,7 +2,7 @@
 round by round: word count submitted with --jobmanager by the same launcher each time, then 1M
 words (100,000 lines) sent at once.
 
-    python3 scripts/benchmarks/flink_session_startup.py [--rounds 3] [--variants image,jdk]
+    python3 scripts/benchmarks/flink_session_startup.py [--rounds 3] [--variants image,jdk] [--jobs 1]
 
 Variants (how the cluster's JVMs start; the submitting launcher is the same for all):
   image  the default: the runtime image, each role from its AOT cache (flink-local-*.aot)
@@ -62,9 +62,10 @@ def log_time(line):
     return datetime.datetime.strptime(line[:12], "%H:%M:%S.%f")
 
 
-def task_start_seconds(log_path):
-    """From the first task received to the last task running, in the task manager's log."""
+def task_start_seconds(log_path, offset=0):
+    """From the first task received to the last task running, in the task manager's log from offset on."""
     with open(log_path, errors="replace") as f:
+        f.seek(offset)
         lines = f.read().splitlines()
     received = [log_time(l) for l in lines if "Received task" in l]
     running = [log_time(l) for l in lines if "INITIALIZING to RUNNING" in l]
@@ -76,19 +77,14 @@ def peak_rss_mb(pid):
         return next(int(l.split()[1]) // 1024 for l in f if l.startswith("VmHWM"))
 
 
-def run(variant, workdir):
-    cluster = tempfile.mkdtemp(prefix=f"flink-{variant}-", dir=workdir)
-    env = dict(os.environ, WALLAROO_FLINK_LOCAL_DIR=cluster)
-    env.pop("WALLAROO_RUNTIME", None)
-    cluster_env = dict(env, **VARIANTS[variant])
-    rest = free_port()
-    result = {"variant": variant}
-    started = time.time()
-    subprocess.run([FLINK_LOCAL, "start", "--taskmanagers", "1", "--rest-port", str(rest),
-                    "--rpc-port", str(free_port())], env=cluster_env, check=True, stdout=subprocess.DEVNULL)
-    result["cluster_start_s"] = time.time() - started
+def run_job(rest, cluster, env):
+    """Launches word count on the cluster, sends it 1M words at once, and stops the launcher (which
+    cancels the job, freeing its slot for the next)."""
+    result = {}
     counter = LineCounter()
     in_port = free_port()
+    tm_log = os.path.join(cluster, "log", "taskmanager-1.log")
+    log_offset = os.path.getsize(tm_log)
     job = None
     try:
         launched = time.time()
@@ -121,9 +117,7 @@ def run(variant, workdir):
                 time.sleep(0.02)
             result["first_output_s"] = counter.first_at - sent
             result["cold_words_per_s"] = words / (time.time() - sent)
-        result["tasks_start_s"] = task_start_seconds(os.path.join(cluster, "log", "taskmanager-1.log"))
-        with open(os.path.join(cluster, "taskmanager-1.pid")) as f:
-            result["taskmanager_peak_rss_mb"] = peak_rss_mb(int(f.read()))
+        result["tasks_start_s"] = task_start_seconds(tm_log, log_offset)
     finally:
         if job is not None:
             job.terminate()
@@ -131,8 +125,33 @@ def run(variant, workdir):
                 job.wait(60)
             except subprocess.TimeoutExpired:
                 job.kill()
-        subprocess.run([FLINK_LOCAL, "stop"], env=cluster_env, stdout=subprocess.DEVNULL)
     return result
+
+
+def run(variant, workdir, jobs):
+    """One cluster of the variant, `jobs` jobs on it one after another: a result per job."""
+    cluster = tempfile.mkdtemp(prefix=f"flink-{variant}-", dir=workdir)
+    env = dict(os.environ, WALLAROO_FLINK_LOCAL_DIR=cluster)
+    env.pop("WALLAROO_RUNTIME", None)
+    cluster_env = dict(env, **VARIANTS[variant])
+    rest = free_port()
+    results = []
+    started = time.time()
+    subprocess.run([FLINK_LOCAL, "start", "--taskmanagers", "1", "--rest-port", str(rest),
+                    "--rpc-port", str(free_port())], env=cluster_env, check=True, stdout=subprocess.DEVNULL)
+    cluster_start_s = time.time() - started
+    try:
+        for job_number in range(1, jobs + 1):
+            result = {"variant": variant, "job": job_number}
+            if job_number == 1:
+                result["cluster_start_s"] = cluster_start_s
+            result.update(run_job(rest, cluster, env))
+            with open(os.path.join(cluster, "taskmanager-1.pid")) as f:
+                result["taskmanager_peak_rss_mb"] = peak_rss_mb(int(f.read()))
+            results.append(result)
+    finally:
+        subprocess.run([FLINK_LOCAL, "stop"], env=cluster_env, stdout=subprocess.DEVNULL)
+    return results
 
 
 FIGURES = [("cluster_start_s", "flink-local start, s", "{:.1f}"), ("job_ready_s", "job launch to ready, s", "{:.1f}"),
@@ -144,6 +163,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--variants", default="image,jdk")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="jobs one after another on each cluster (job 2 on shows a task manager that ran one before)")
     args = parser.parse_args()
     variants = args.variants.split(",")
     unknown = [v for v in variants if v not in VARIANTS]
@@ -153,18 +174,20 @@ def main():
     with tempfile.TemporaryDirectory(prefix="flink-session-bench-") as workdir:
         for round_number in range(1, args.rounds + 1):
             for variant in variants:
-                result = run(variant, workdir)
-                result["round"] = round_number
-                runs.append(result)
-                print(json.dumps(result), flush=True)
-    print(f"\n{'':32}" + "".join(f"{v:>22}" for v in variants))
+                for result in run(variant, workdir, args.jobs):
+                    result["round"] = round_number
+                    runs.append(result)
+                    print(json.dumps(result), flush=True)
+    columns = [(v, j) for v in variants for j in range(1, args.jobs + 1)]
+    print(f"\n{'':32}" + "".join(f"{v if j == 1 else f'{v}, job {j}':>22}" for v, j in columns))
     for key, label, fmt in FIGURES:
         cells = []
-        for v in variants:
-            values = [r[key] for r in runs if r["variant"] == v and r.get(key) is not None]
+        for v, j in columns:
+            values = [r[key] for r in runs if r["variant"] == v and r["job"] == j and r.get(key) is not None]
             cells.append(f"{fmt.format(min(values))}-{fmt.format(max(values))}" if values else "-")
         print(f"{label:32}" + "".join(f"{c:>22}" for c in cells))
-    medians = {v: statistics.median(r["job_ready_s"] for r in runs if r["variant"] == v) for v in variants}
+    medians = {v: statistics.median(r["job_ready_s"] for r in runs if r["variant"] == v and r["job"] == 1)
+               for v in variants}
     if "image" in medians and "jdk" in medians:
         print(f"\njob launch to ready, median: image {medians['image']:.1f} s = {medians['image'] / medians['jdk']:.2f}x jdk's")
     os.makedirs(os.path.join(ROOT, "bench-results"), exist_ok=True)
