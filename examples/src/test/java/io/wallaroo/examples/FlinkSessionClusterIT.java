@@ -97,7 +97,8 @@ class FlinkSessionClusterIT {
                     awaitOutputs(consumer, outputs, sent, Duration.ofSeconds(300), first);
                     // A replacement task manager joins the running cluster (flink-local returns once the
                     // JobManager has registered it) and offers its slots to the jobs below.
-                    flinkLocal(cluster, "add-taskmanager");
+                    // It warms GraalPy while it has nothing to do (checked below).
+                    flinkLocal(cluster, "add-taskmanager", "--warmup-seconds", "5");
                     stopWithSavepoint(first, dir.resolve("resilience"));
                 } finally {
                     first.close();
@@ -139,6 +140,12 @@ class FlinkSessionClusterIT {
                 check(outputs);
                 String taskManagerLogs = Files.readString(cluster.resolve("log/taskmanager-1.log"))
                         + Files.readString(cluster.resolve("log/taskmanager-2.log"));
+                // The replacement ran flink-warmup around Flink's TaskManagerRunner (add-taskmanager
+                // --warmup-seconds), which warmed GraalPy while it was idle, or found a task there first.
+                String replacementLog = Files.readString(cluster.resolve("log/taskmanager-3.log"));
+                assertTrue(replacementLog.matches("(?s).*Python warm-up: (\\d+ rounds, \\d+ ms in all, \\d+ ms of it paused for other "
+                                + "processes \\((its time was up|stopped: a job's task started)\\)|not run \\(a job's task started first\\)).*"),
+                        "the replacement task manager logs what its warm-up did");
                 assertTrue(taskManagerLogs.contains("raised ValueError") && taskManagerLogs.contains("'not an operation'")
                         && taskManagerLogs.contains("the message was dropped"), "the bad record is logged with its step");
                 // Two slots per task manager: its tasks' contexts share one engine, and the job jar's

@@ -37,6 +37,9 @@ public final class TaskPython implements AutoCloseable {
 
     /** Loads the application; a failure names the module and carries the Python traceback. */
     public static TaskPython open(AppBundle bundle, List<String> sinkFormats, int keyGroups) {
+        // Tells a session cluster's Python warm-up (flink-warmup's PythonWarmup, in this JVM but
+        // not in this job's class loader) to stop: the cores are the job's now.
+        System.setProperty("wallaroo.python.task-started", "true");
         List<Path> path = bundle.unpack();
         PythonEngine engine = ENGINES.computeIfAbsent(path, TaskPython::newEngine);
         Context context = engine.newContext();
