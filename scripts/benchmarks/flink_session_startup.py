@@ -2,11 +2,14 @@
 round by round: word count submitted with --jobmanager by the same launcher each time, then 1M
 words (100,000 lines) sent at once.
 
-    python3 scripts/benchmarks/flink_session_startup.py [--rounds 3] [--variants image,jdk] [--jobs 1]
+    python3 scripts/benchmarks/flink_session_startup.py [--rounds 3] [--variants image,jdk] [--jobs 1] [--idle 0]
 
 Variants (how the cluster's JVMs start; the submitting launcher is the same for all):
-  image  the default: the runtime image, each role from its AOT cache (flink-local-*.aot)
-  jdk    WALLAROO_RUNTIME=jdk: $JAVA_HOME with the Graal compiler on the upgrade module path
+  image    the default: the runtime image, each role from its AOT cache (flink-local-*.aot)
+  jdk      WALLAROO_RUNTIME=jdk: $JAVA_HOME with the Graal compiler on the upgrade module path
+  warm-tm  as image, the task managers warming GraalPy while idle (WALLAROO_FLINK_WARMUP_SECONDS=15)
+--idle S waits S seconds between the cluster's start and the first job's launch (a cluster started
+ahead of its jobs).
 Per run: `flink-local start` until every slot is registered; the launch of the job until
 `wallaroo: ready`; the job's tasks from deployment to running (their interpreters loaded, from the
 task manager's log); the first output after the words were sent; the rate of the first 1M words;
@@ -34,7 +37,7 @@ from listen_port import free_port  # noqa: E402
 FLINK_LOCAL = os.path.join(ROOT, "scripts", "flink-local")
 LAUNCHER = os.path.join(ROOT, "scripts", "wallaroo")
 LINES = 100_000
-VARIANTS = {"image": {}, "jdk": {"WALLAROO_RUNTIME": "jdk"}}
+VARIANTS = {"image": {}, "jdk": {"WALLAROO_RUNTIME": "jdk"}, "warm-tm": {"WALLAROO_FLINK_WARMUP_SECONDS": "15"}}
 
 
 class LineCounter:
@@ -128,11 +131,12 @@ def run_job(rest, cluster, env):
     return result
 
 
-def run(variant, workdir, jobs):
+def run(variant, workdir, jobs, idle):
     """One cluster of the variant, `jobs` jobs on it one after another: a result per job."""
     cluster = tempfile.mkdtemp(prefix=f"flink-{variant}-", dir=workdir)
     env = dict(os.environ, WALLAROO_FLINK_LOCAL_DIR=cluster)
-    env.pop("WALLAROO_RUNTIME", None)
+    for name in ("WALLAROO_RUNTIME", "WALLAROO_FLINK_WARMUP_SECONDS"):
+        env.pop(name, None)
     cluster_env = dict(env, **VARIANTS[variant])
     rest = free_port()
     results = []
@@ -140,6 +144,7 @@ def run(variant, workdir, jobs):
     subprocess.run([FLINK_LOCAL, "start", "--taskmanagers", "1", "--rest-port", str(rest),
                     "--rpc-port", str(free_port())], env=cluster_env, check=True, stdout=subprocess.DEVNULL)
     cluster_start_s = time.time() - started
+    time.sleep(idle)
     try:
         for job_number in range(1, jobs + 1):
             result = {"variant": variant, "job": job_number}
@@ -165,6 +170,7 @@ def main():
     parser.add_argument("--variants", default="image,jdk")
     parser.add_argument("--jobs", type=int, default=1,
                         help="jobs one after another on each cluster (job 2 on shows a task manager that ran one before)")
+    parser.add_argument("--idle", type=float, default=0, help="seconds between the cluster's start and the first job")
     args = parser.parse_args()
     variants = args.variants.split(",")
     unknown = [v for v in variants if v not in VARIANTS]
@@ -174,7 +180,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="flink-session-bench-") as workdir:
         for round_number in range(1, args.rounds + 1):
             for variant in variants:
-                for result in run(variant, workdir, args.jobs):
+                for result in run(variant, workdir, args.jobs, args.idle):
                     result["round"] = round_number
                     runs.append(result)
                     print(json.dumps(result), flush=True)
@@ -188,12 +194,14 @@ def main():
         print(f"{label:32}" + "".join(f"{c:>22}" for c in cells))
     medians = {v: statistics.median(r["job_ready_s"] for r in runs if r["variant"] == v and r["job"] == 1)
                for v in variants}
-    if "image" in medians and "jdk" in medians:
-        print(f"\njob launch to ready, median: image {medians['image']:.1f} s = {medians['image'] / medians['jdk']:.2f}x jdk's")
+    for faster, slower in (("image", "jdk"), ("warm-tm", "image")):
+        if faster in medians and slower in medians:
+            print(f"job launch to ready, median: {faster} {medians[faster]:.1f} s = "
+                  f"{medians[faster] / medians[slower]:.2f}x {slower}'s")
     os.makedirs(os.path.join(ROOT, "bench-results"), exist_ok=True)
     path = os.path.join(ROOT, "bench-results", f"flink-session-{time.strftime('%Y%m%d-%H%M%S')}.json")
     with open(path, "w") as f:
-        json.dump({"runs": runs, "load_average": os.getloadavg()}, f, indent=1)
+        json.dump({"runs": runs, "idle_s": args.idle, "load_average": os.getloadavg()}, f, indent=1)
     print(f"written to {path}")
 
 
