@@ -29,7 +29,21 @@ public final class PythonEngine implements AutoCloseable {
 
     /** An engine whose contexts keep {@code .pyc} files under {@code pycache}, or write none when it is null. */
     PythonEngine(List<Path> pythonPath, Path pycache) {
-        this.engine = build();
+        this(pythonPath, pycache, true);
+    }
+
+    /**
+     * An engine for loading an application once to learn its topology, not for running it (the
+     * Flink runner's client of a session cluster): its Python is never JIT-compiled. Nothing it runs
+     * gets hot enough to pay for compiling, and on a small machine the compiler's threads took
+     * cores from the load itself and from the cluster's task managers beside it (docs/flink.md).
+     */
+    public static PythonEngine forLoadingOnly(List<Path> pythonPath) {
+        return new PythonEngine(pythonPath, BytecodeCache.directory(), false);
+    }
+
+    private PythonEngine(List<Path> pythonPath, Path pycache, boolean compile) {
+        this.engine = compile ? build() : buildWithoutCompilation();
         this.pythonPath = List.copyOf(pythonPath);
         this.pycache = pycache;
         this.codeSharing = SharedImports.lookUp(engine);
@@ -56,6 +70,16 @@ public final class PythonEngine implements AutoCloseable {
             throw new OptionsRejectedException("GraalPy refused a polyglot option: " + e.getMessage()
                     + " These come from -Dpolyglot.* flags, usually in WALLAROO_JAVA_OPTS: fix or remove that flag"
                     + " (an experimental option also needs -Dpolyglot.engine.AllowExperimentalOptions=true).", e);
+        }
+    }
+
+    private static Engine buildWithoutCompilation() {
+        try {
+            return builder().option("engine.Compilation", "false").build();
+        } catch (IllegalArgumentException e) {
+            // A runtime without a compiler has no such option (it compiles nothing anyway); a bad
+            // user flag fails again in build(), which reports it.
+            return build();
         }
     }
 

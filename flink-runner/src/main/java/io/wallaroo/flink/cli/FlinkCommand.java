@@ -239,7 +239,12 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
             }
         }
         LoadedApplication app;
-        try (PythonEngine python = new PythonEngine(pythonPath)) {
+        // A session cluster's client (or the cluster's own, for /jars) only needs the topology, so
+        // its Python is not compiled. On the embedded mini-cluster the tasks run in this JVM too,
+        // where the load's compilations also warm the Graal compiler for them; that was not
+        // measured, so the load is compiled there as before.
+        boolean remote = clusterClient || jobManager != null;
+        try (PythonEngine python = remote ? PythonEngine.forLoadingOnly(pythonPath) : new PythonEngine(pythonPath)) {
             try {
                 app = LoadedApplication.load(python.newContext(), module, rawArgs);
             } catch (ApplicationLoadException e) {
