@@ -121,7 +121,8 @@ def main():
             text = (f"round {r + 1} {label}: {rate:,.0f} words/s, {run['messages_per_s']:,.0f} lines/s, "
                     f"{cpu_us:.2f} CPU us/word; latency p50 "
                     f"{run.get('latency_ms_p50')} ms p99 {run.get('latency_ms_p99')} ms; ready {run['ready_s']} s, "
-                    f"first output {run.get('first_output_s')} s (load {run['load_before']:.1f} -> {run['load_after']:.1f})")
+                    f"first output {run.get('first_output_s')} s, cold {run.get('cold_outputs_per_s', 0):,.0f} words/s, "
+                    f"peak RSS {run.get('peak_rss_mb', 0):.0f} MB (load {run['load_before']:.1f} -> {run['load_after']:.1f})")
             if name == "engine":
                 engine_rate, engine_cpu = rate, cpu_us
             elif engine_rate:

@@ -53,7 +53,9 @@ class FlinkMiniClusterIT {
             assertEquals(expected, last);
             assertEquals(482, receiver.awaitQuiet(Duration.ofMillis(500), Duration.ofSeconds(5)).size(),
                     "no output beyond one line per word");
-            assertTrue(engine.outputText().contains("parallelism 2, embedded mini-cluster"), engine.outputText());
+            // At parallelism 2 the state is fed through keyBy, so no operators chain: a context each.
+            assertTrue(engine.outputText().contains("parallelism 2, embedded mini-cluster, 4 Python contexts for 4 Python operators"),
+                    engine.outputText());
             assertTrue(engine.outputText().contains("accepted but not used by the Flink runner: --cluster-initializer"),
                     engine.outputText());
             if (Runtime.version().feature() >= 25) {  // the build records the runner's own cache (scripts/runtime-image --flink)
@@ -123,6 +125,10 @@ class FlinkMiniClusterIT {
                 assertEquals(0, source.awaitExit(START), source.errorText());
             }
             first.awaitLine("wallaroo: ready", START);
+            // At parallelism 1 the state operator is chained to the entry operator in one task,
+            // and chained operators share one Python context (so the application loads once).
+            assertTrue(java.util.regex.Pattern.compile("embedded mini-cluster, 1 Python context for [2-9] Python operators")
+                    .matcher(first.outputText()).find(), first.outputText());
             first.awaitLine("no sink script connected yet", START);
             FlinkSessionClusterIT.stopWithSavepoint(first, resilience);
         }

@@ -4,6 +4,7 @@ import io.wallaroo.engine.topology.HostPort;
 import io.wallaroo.engine.topology.Pipeline;
 import io.wallaroo.flink.job.JobTranslator;
 import io.wallaroo.flink.python.AppBundle;
+import io.wallaroo.flink.python.TaskPython;
 import io.wallaroo.python.ApplicationLoadException;
 import io.wallaroo.python.LoadedApplication;
 import io.wallaroo.python.PythonEngine;
@@ -354,7 +355,8 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
         StartupTrace.mark("flink: every task running");
         List<String> names = app.model().pipelines().stream().map(Pipeline::name).toList();
         System.out.println("wallaroo: ready: application '" + app.model().name() + "' as Flink job " + job.getJobID()
-                + " (parallelism " + n + (jobManager != null ? ", cluster " + jobManager : ", embedded mini-cluster")
+                + " (parallelism " + n + (jobManager != null ? ", cluster " + jobManager : ", embedded mini-cluster, "
+                + counted(TaskPython.openContexts(), "Python context") + " for " + counted(TaskPython.opened(), "Python operator"))
                 + ", " + bundle.bytes() / 1024 + " KiB of Python shipped), pipelines " + names);
         try {
             JobExecutionResult result = job.getJobExecutionResult().get();
@@ -419,6 +421,10 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
                 // the console line is enough
             }
         }
+    }
+
+    private static String counted(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     static String rootMessage(Throwable e) {

@@ -4,6 +4,7 @@ import io.wallaroo.engine.topology.Application;
 import io.wallaroo.engine.topology.HostPort;
 import io.wallaroo.engine.topology.Pipeline;
 import io.wallaroo.engine.topology.SourceSpec;
+import io.wallaroo.flink.python.TaskPython;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 
@@ -56,16 +57,16 @@ final class Readiness {
         return null;
     }
 
-    /** On the embedded mini-cluster: every Python task has opened its context (a count in this JVM). */
+    /** On the embedded mini-cluster: every Python operator has opened (a count in this JVM). */
     static String awaitPythonTasks(int tasks, JobClient job, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (io.wallaroo.flink.python.TaskPython.opened() < tasks) {
+        while (TaskPython.opened() < tasks) {
             String ended = ended(job);
             if (ended != null) {
                 return ended;
             }
             if (System.nanoTime() > deadline) {
-                return "only " + io.wallaroo.flink.python.TaskPython.opened() + " of " + tasks
+                return "only " + TaskPython.opened() + " of " + tasks
                         + " Python tasks started within " + timeout.toSeconds() + " s";
             }
             Thread.sleep(100);

@@ -75,7 +75,7 @@ public final class JobTranslator {
     private int pythonTasks;
     private int keyGroups;
 
-    /** How many Python operator instances the translated job has (each opens one context). */
+    /** How many Python operator instances the translated job has (operators chained into one task share a context). */
     public int pythonTasks() {
         return pythonTasks;
     }
