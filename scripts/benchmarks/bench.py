@@ -315,8 +315,8 @@ def measure(target, workload, args):
             # script comes first), so the window is widened by half a second at its start.
             window_start = time.perf_counter() - target.started_at
             samples = []
-            result.update(latency(receiver, workload, in_port, one["messages_per_s"] * 0.5, args.latency_seconds,
-                                  samples))
+            rate = getattr(args, "latency_rate", None) or one["messages_per_s"] * 0.5
+            result.update(latency(receiver, workload, in_port, rate, args.latency_seconds, samples))
             result["latency_steal_pct"] = steal_pct(ticks, cpu_ticks())
             if target.gc_log:
                 result["latency_gc"] = gclog.summary(target.gc_log, window_start - 0.5,

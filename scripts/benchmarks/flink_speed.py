@@ -3,6 +3,7 @@ round by round on the same input, with each Flink run's ratio to the engine run 
 
     python3 scripts/benchmarks/flink_speed.py [--rounds 2] [--lines 50000] [--warmup-seconds 20]
                                               [--targets engine,p1,p1-keyby,p2] [--before DIR]
+                                              [--latency-rate N]
 
 Targets: engine (1 lane), p1 / p2 (Flink at parallelism 1 / 2), p1-keyby (parallelism 1 with
 -Dwallaroo.flink.keyByAlways=true: the state fed through Flink's keyBy shuffle instead of chained
@@ -86,6 +87,8 @@ def main():
     parser.add_argument("--lines", type=int, default=50000)
     parser.add_argument("--warmup-seconds", type=float, default=20.0)
     parser.add_argument("--latency-seconds", type=float, default=4.0)
+    parser.add_argument("--latency-rate", type=float,
+                        help="messages/s for the latency window, the same for every run (default: half of each run's rate)")
     parser.add_argument("--targets", default="engine,p1,p1-keyby,p2")
     parser.add_argument("--before", help="another built checkout, for the p1-before target")
     args = parser.parse_args()

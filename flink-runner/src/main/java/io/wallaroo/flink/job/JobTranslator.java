@@ -105,9 +105,13 @@ public final class JobTranslator {
                 }
             }
             boolean single = model.states().get(state).partitioning() instanceof StateDefinition.Single;
+            // Chained to its one producer, the state gets each of the producer's batches whole, on
+            // the same thread: it runs them at once (a timer due now fires once the producer's batch
+            // is delivered) instead of waiting a second --flush-ms for more.
+            long stateFlushMillis = chainsToProducer(inputs, single ? 1 : n) ? 0 : settings.flushMillis();
             DataStream<Envelope> out = keyed(inputs, single ? 1 : n)
                     .transform("state " + state, ENVELOPE, new StateOperator(bundle, sinkFormats, state,
-                            settings.batchSize(), settings.flushMillis(), keyGroups))
+                            settings.batchSize(), stateFlushMillis, keyGroups))
                     .setParallelism(single ? 1 : n).setMaxParallelism(keyGroups).uid("wallaroo-state-" + state);
             Set<Integer> targets = new LinkedHashSet<>();
             for (int code : codes) {
@@ -206,12 +210,17 @@ public final class JobTranslator {
      */
     private KeyedStream<Envelope, Integer> keyed(List<DataStream<Envelope>> inputs, int parallelism) {
         KeyGroupKeys keys = new KeyGroupKeys(keyGroups);
-        // -Dwallaroo.flink.keyByAlways=true measures what the chaining saves (docs/flink.md).
-        if (parallelism == 1 && inputs.size() == 1 && inputs.get(0).getParallelism() == 1
-                && !Boolean.getBoolean("wallaroo.flink.keyByAlways")) {
+        if (chainsToProducer(inputs, parallelism)) {
             return DataStreamUtils.reinterpretAsKeyedStream(inputs.get(0), keys, BasicTypeInfo.INT_TYPE_INFO);
         }
         return union(inputs).keyBy(keys, BasicTypeInfo.INT_TYPE_INFO);
+    }
+
+    /** Whether a state of this parallelism fed by these inputs chains to its producer ({@link #keyed}). */
+    private static boolean chainsToProducer(List<DataStream<Envelope>> inputs, int parallelism) {
+        // -Dwallaroo.flink.keyByAlways=true measures what the chaining saves (docs/flink.md).
+        return parallelism == 1 && inputs.size() == 1 && inputs.get(0).getParallelism() == 1
+                && !Boolean.getBoolean("wallaroo.flink.keyByAlways");
     }
 
     private static DataStream<Envelope> union(List<DataStream<Envelope>> inputs) {
