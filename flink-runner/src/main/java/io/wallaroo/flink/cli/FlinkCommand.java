@@ -346,7 +346,7 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
         if (notListening == null) {
             notListening = jobManager != null
                     ? Readiness.awaitRunningOnCluster(HostPort.parse(jobManager), job, Duration.ofSeconds(300))
-                    : Readiness.awaitPythonTasks(translator.pythonTasks(), job, Duration.ofSeconds(300));
+                    : Readiness.awaitPythonOperators(translator.pythonOperators(), job, Duration.ofSeconds(300));
         }
         if (notListening != null) {
             System.err.println("error: " + notListening);

@@ -58,16 +58,16 @@ final class Readiness {
     }
 
     /** On the embedded mini-cluster: every Python operator has opened (a count in this JVM). */
-    static String awaitPythonTasks(int tasks, JobClient job, Duration timeout) throws InterruptedException {
+    static String awaitPythonOperators(int operators, JobClient job, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (TaskPython.opened() < tasks) {
+        while (TaskPython.opened() < operators) {
             String ended = ended(job);
             if (ended != null) {
                 return ended;
             }
             if (System.nanoTime() > deadline) {
-                return "only " + TaskPython.opened() + " of " + tasks
-                        + " Python tasks started within " + timeout.toSeconds() + " s";
+                return "only " + TaskPython.opened() + " of " + operators
+                        + " Python operators started within " + timeout.toSeconds() + " s";
             }
             Thread.sleep(100);
         }

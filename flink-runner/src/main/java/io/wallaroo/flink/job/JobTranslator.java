@@ -72,12 +72,12 @@ public final class JobTranslator {
 
     private static final int DEFAULT_KEY_GROUPS = 128;
 
-    private int pythonTasks;
+    private int pythonOperators;
     private int keyGroups;
 
     /** How many Python operator instances the translated job has (operators chained into one task share a context). */
-    public int pythonTasks() {
-        return pythonTasks;
+    public int pythonOperators() {
+        return pythonOperators;
     }
 
     public void translate(StreamExecutionEnvironment env) {
@@ -92,7 +92,7 @@ public final class JobTranslator {
             DataStream<Envelope> entry = entry(env, p);
             producers.add(new Producer("entry " + p.name(), entry, new LinkedHashSet<>(targetsAfter(p, -1)),
                     entry.getParallelism()));
-            pythonTasks += entry.getParallelism();
+            pythonOperators += entry.getParallelism();
         }
         // States in an order where every state's producers exist before it.
         Map<String, DataStream<Envelope>> built = new LinkedHashMap<>();
@@ -119,7 +119,7 @@ public final class JobTranslator {
                 targets.addAll(targetsAfter(p, code % 4096));
             }
             producers.add(new Producer("state " + state, out, targets, single ? 1 : n));
-            pythonTasks += single ? 1 : n;
+            pythonOperators += single ? 1 : n;
             built.put(state, out);
         }
         int sinkId = 0;

@@ -58,6 +58,7 @@ final class TaskContext {
                 return shared;
             }
         }
+        // Only this thread acquires this key, so loading outside the lock cannot race.
         TaskContext loaded = load(key, bundle);
         synchronized (OPEN) {
             loaded.users = 1;
