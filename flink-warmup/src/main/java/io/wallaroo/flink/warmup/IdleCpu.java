@@ -4,6 +4,7 @@ import com.sun.management.OperatingSystemMXBean;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 /**
  * Whether this machine's CPU is wanted by something other than the warm-up, from the JVM's own
@@ -28,7 +29,7 @@ final class IdleCpu {
      * manager starting up (services, registration) is busy, one waiting for tasks is not. False when
      * {@code giveUp} says so first, when interrupted, or when it is still busy after {@code timeout}.
      */
-    boolean awaitQuietProcess(Duration timeout, java.util.function.BooleanSupplier giveUp) {
+    boolean awaitQuietProcess(Duration timeout, BooleanSupplier giveUp) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             while (System.nanoTime() < deadline && !giveUp.getAsBoolean()) {
