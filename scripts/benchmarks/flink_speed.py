@@ -9,7 +9,8 @@ Targets: engine (1 lane), p1 / p2 (Flink at parallelism 1 / 2), p1-keyby (parall
 -Dwallaroo.flink.keyByAlways=true: the state fed through Flink's keyBy shuffle instead of chained
 to the entry operator, to show what the chaining saves), p1-ckpt (parallelism 1 with checkpoints
 every second: the cost of writing the saved entities into Flink state before each barrier),
-p1-flush1 / p2-flush1 (1 ms batch and network-buffer timeouts instead of the default 5),
+p1-flush5 (5 ms batch and network-buffer timeouts instead of parallelism 1's default 1),
+p2-flush1 (1 ms instead of parallelism 2's default 5),
 p1-before (parallelism 1 as built in --before DIR, another checkout of the project, e.g. the
 commit before a change). The machine is shared: compare the
 ratios within a round and read them next to the load averages printed with each run. Each run
@@ -80,8 +81,8 @@ TARGETS = {
     "p1-ckpt": ("Flink, parallelism 1, checkpoints every 1 s", ["--engine", "flink", "--parallelism", "1",
                 "--resilience-dir", "{resilience}", "--checkpoint-interval", "1000"], ""),
     "p2": ("Flink, parallelism 2", ["--engine", "flink", "--parallelism", "2"], ""),
-    "p1-flush1": ("Flink, parallelism 1, --flush-ms 1 --buffer-timeout-ms 1", ["--engine", "flink", "--parallelism", "1",
-                  "--flush-ms", "1", "--buffer-timeout-ms", "1"], ""),
+    "p1-flush5": ("Flink, parallelism 1, --flush-ms 5 --buffer-timeout-ms 5", ["--engine", "flink", "--parallelism", "1",
+                  "--flush-ms", "5", "--buffer-timeout-ms", "5"], ""),
     "p2-flush1": ("Flink, parallelism 2, --flush-ms 1 --buffer-timeout-ms 1", ["--engine", "flink", "--parallelism", "2",
                   "--flush-ms", "1", "--buffer-timeout-ms", "1"], ""),
 }

@@ -56,6 +56,9 @@ class FlinkMiniClusterIT {
             // At parallelism 2 the state is fed through keyBy, so no operators chain: a context each.
             assertTrue(engine.outputText().contains("parallelism 2, embedded mini-cluster, 4 Python contexts for 4 Python operators"),
                     engine.outputText());
+            // ... and its waits stay long enough to fill the shuffled batches.
+            assertTrue(engine.outputText().contains("a partly filled batch waits 5 ms (--flush-ms), a network buffer 5 ms "
+                    + "(--buffer-timeout-ms); some state is fed through a keyBy shuffle"), engine.outputText());
             assertTrue(engine.outputText().contains("accepted but not used by the Flink runner: --cluster-initializer"),
                     engine.outputText());
             if (Runtime.version().feature() >= 25) {  // the build records the runner's own cache (scripts/runtime-image --flink)
@@ -129,6 +132,9 @@ class FlinkMiniClusterIT {
             // and chained operators share one Python context (so the application loads once).
             assertTrue(java.util.regex.Pattern.compile("embedded mini-cluster, 1 Python context for [2-9] Python operators")
                     .matcher(first.outputText()).find(), first.outputText());
+            // Nothing is shuffled, so batches need not wait to fill: the shorter waits.
+            assertTrue(first.outputText().contains("a partly filled batch waits 1 ms (--flush-ms), a network buffer 1 ms "
+                    + "(--buffer-timeout-ms); every state is chained to its one producer"), first.outputText());
             first.awaitLine("no sink script connected yet", START);
             FlinkSessionClusterIT.stopWithSavepoint(first, resilience);
         }

@@ -98,14 +98,15 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
             description = "Most messages handed to Python in one call (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--flush-ms", paramLabel = "MS", defaultValue = "5",
-            description = "A partly filled batch goes to Python after this many milliseconds (default: ${DEFAULT-VALUE}).")
-    long flushMillis;
+    @Option(names = "--flush-ms", paramLabel = "MS",
+            description = "A partly filled batch goes to Python after this many milliseconds (default: 1 when every "
+                    + "state is chained to its one producer, as at parallelism 1; else 5).")
+    Long flushMillis;
 
-    @Option(names = "--buffer-timeout-ms", paramLabel = "MS", defaultValue = "5",
-            description = "Longest a partly filled network buffer waits between Flink tasks (default: ${DEFAULT-VALUE}; "
+    @Option(names = "--buffer-timeout-ms", paramLabel = "MS",
+            description = "Longest a partly filled network buffer waits between Flink tasks (default: as --flush-ms; "
                     + "Flink's own default, 100, adds up to that much latency per hop).")
-    long bufferTimeoutMillis;
+    Long bufferTimeoutMillis;
 
     @Option(names = "--max-frame-bytes", paramLabel = "BYTES", defaultValue = "16777216",
             description = "Largest accepted TCP input message (default: ${DEFAULT-VALUE}).")
@@ -302,9 +303,8 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
         }
         flink.setParallelism(n);
         flink.setMaxParallelism(128);
-        flink.setBufferTimeout(bufferTimeoutMillis);
         JobTranslator translator = new JobTranslator(app.model(), bundle, new JobTranslator.Settings(n, batchSize, flushMillis,
-                maxFrameBytes, !atLeastOnce));
+                bufferTimeoutMillis, maxFrameBytes, !atLeastOnce));
         try {
             translator.translate(flink);
         } catch (IllegalArgumentException e) {
@@ -312,6 +312,9 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
             return 1;
         }
         StartupTrace.mark("flink: job translated");
+        System.out.println("wallaroo: a partly filled batch waits " + translator.flushMillis() + " ms (--flush-ms), a network buffer "
+                + translator.bufferTimeoutMillis() + " ms (--buffer-timeout-ms)" + (flushMillis != null && bufferTimeoutMillis != null ? ""
+                : translator.chainsEveryState() ? "; every state is chained to its one producer" : "; some state is fed through a keyBy shuffle"));
         if (System.getenv("WALLAROO_FLINK_PLAN") != null) {
             System.out.println(flink.getExecutionPlan());
         }

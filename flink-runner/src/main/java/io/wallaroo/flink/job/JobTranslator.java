@@ -42,8 +42,17 @@ import java.util.Set;
  * savepoints survive a change of parallelism.
  */
 public final class JobTranslator {
-    /** Tunables of one job. */
-    public record Settings(int parallelism, int batchSize, long flushMillis, int maxFrameBytes, boolean exactlyOnce) {}
+    /**
+     * Tunables of one job. A null wait ({@code --flush-ms}, {@code --buffer-timeout-ms} not given)
+     * is chosen from the job's shape, see {@link #flushMillis()}.
+     */
+    public record Settings(int parallelism, int batchSize, Long flushMillis, Long bufferTimeoutMillis, int maxFrameBytes,
+                           boolean exactlyOnce) {}
+
+    /** The waits when some state is fed through a keyBy shuffle: long enough to fill its batches. */
+    static final long SHUFFLED_WAIT_MILLIS = 5;
+    /** The waits when every state chains to its one producer: each hop then costs its own batch only. */
+    static final long CHAINED_WAIT_MILLIS = 1;
 
     private static final TypeInformation<Envelope> ENVELOPE = TypeInformation.of(Envelope.class);
     private static final TypeInformation<FrameChunk> FRAMES = TypeInformation.of(FrameChunk.class);
@@ -80,8 +89,55 @@ public final class JobTranslator {
         return pythonOperators;
     }
 
+    /**
+     * Whether every state runs chained to its one producer (parallelism 1 with one pipeline per
+     * state, say): then no state collects batches from a shuffle, and short waits cost no
+     * throughput. Where a state is fed through keyBy, 1 ms waits made it call Python on every
+     * short timer and the network buffers leave half full: 12-17% less throughput at
+     * parallelism 2, with p99 doubled (docs/flink.md).
+     */
+    public boolean chainsEveryState() {
+        List<Set<Integer>> targets = new ArrayList<>();
+        List<Integer> parallelisms = new ArrayList<>();
+        for (Pipeline p : model.pipelines()) {
+            targets.add(Set.copyOf(targetsAfter(p, -1)));
+            parallelisms.add(entryParallelism(p));
+        }
+        for (String state : stateOrder()) {
+            Set<Integer> codes = codesOf(state);
+            List<Integer> feeding = new ArrayList<>();
+            for (int i = 0; i < targets.size(); i++) {
+                if (!java.util.Collections.disjoint(targets.get(i), codes)) {
+                    feeding.add(parallelisms.get(i));
+                }
+            }
+            if (!chains(feeding, stateParallelism(state))) {
+                return false;
+            }
+            targets.add(targetsAfterState(codes));
+            parallelisms.add(stateParallelism(state));
+        }
+        return true;
+    }
+
+    /** The longest a partly filled batch waits for more before it goes to Python ({@code --flush-ms}). */
+    public long flushMillis() {
+        return settings.flushMillis() != null ? settings.flushMillis() : defaultWaitMillis();
+    }
+
+    /** The longest a partly filled network buffer waits between tasks ({@code --buffer-timeout-ms}). */
+    public long bufferTimeoutMillis() {
+        return settings.bufferTimeoutMillis() != null ? settings.bufferTimeoutMillis() : defaultWaitMillis();
+    }
+
+    private long defaultWaitMillis() {
+        return chainsEveryState() ? CHAINED_WAIT_MILLIS : SHUFFLED_WAIT_MILLIS;
+    }
+
     public void translate(StreamExecutionEnvironment env) {
         int n = settings.parallelism();
+        env.setBufferTimeout(bufferTimeoutMillis());
+        long flushMillis = flushMillis();
         keyGroups = env.getMaxParallelism() > 0 ? env.getMaxParallelism() : DEFAULT_KEY_GROUPS;
         // Operators never modify a record after emitting it nor keep one they received, so
         // chained operators (entry -> filter, state -> filter -> Kafka split) may pass records on
@@ -89,7 +145,7 @@ public final class JobTranslator {
         env.getConfig().enableObjectReuse();
         List<Producer> producers = new ArrayList<>();
         for (Pipeline p : model.pipelines()) {
-            DataStream<Envelope> entry = entry(env, p);
+            DataStream<Envelope> entry = entry(env, p, flushMillis);
             producers.add(new Producer("entry " + p.name(), entry, new LinkedHashSet<>(targetsAfter(p, -1)),
                     entry.getParallelism()));
             pythonOperators += entry.getParallelism();
@@ -104,22 +160,17 @@ public final class JobTranslator {
                     inputs.add(producer.to(codes, "to state " + state));
                 }
             }
-            boolean single = model.states().get(state).partitioning() instanceof StateDefinition.Single;
+            int parallelism = stateParallelism(state);
             // Chained to its one producer, the state gets each of the producer's batches whole, on
             // the same thread: it runs them at once (a timer due now fires once the producer's batch
             // is delivered) instead of waiting a second --flush-ms for more.
-            long stateFlushMillis = chainsToProducer(inputs, single ? 1 : n) ? 0 : settings.flushMillis();
-            DataStream<Envelope> out = keyed(inputs, single ? 1 : n)
+            long stateFlushMillis = chainsToProducer(inputs, parallelism) ? 0 : flushMillis;
+            DataStream<Envelope> out = keyed(inputs, parallelism)
                     .transform("state " + state, ENVELOPE, new StateOperator(bundle, sinkFormats, state,
                             settings.batchSize(), stateFlushMillis, keyGroups))
-                    .setParallelism(single ? 1 : n).setMaxParallelism(keyGroups).uid("wallaroo-state-" + state);
-            Set<Integer> targets = new LinkedHashSet<>();
-            for (int code : codes) {
-                Pipeline p = model.pipelines().get(code / 4096);
-                targets.addAll(targetsAfter(p, code % 4096));
-            }
-            producers.add(new Producer("state " + state, out, targets, single ? 1 : n));
-            pythonOperators += single ? 1 : n;
+                    .setParallelism(parallelism).setMaxParallelism(keyGroups).uid("wallaroo-state-" + state);
+            producers.add(new Producer("state " + state, out, targetsAfterState(codes), parallelism));
+            pythonOperators += parallelism;
             built.put(state, out);
         }
         int sinkId = 0;
@@ -134,10 +185,22 @@ public final class JobTranslator {
         }
     }
 
-    private DataStream<Envelope> entry(StreamExecutionEnvironment env, Pipeline p) {
-        int n = settings.parallelism();
+    /** An unpartitioned state's one task, else the job's parallelism. */
+    private int stateParallelism(String state) {
+        return model.states().get(state).partitioning() instanceof StateDefinition.Single ? 1 : settings.parallelism();
+    }
+
+    private int entryParallelism(Pipeline p) {
+        if (p.source() instanceof SourceSpec.Kafka) {
+            return settings.parallelism(); // one entry task per source reader, chained to it
+        }
         // A pipeline whose first state is unpartitioned ends on one task anyway: enter there.
-        int entryParallelism = EntryLanes.preferred(model, p, 2).isPresent() ? 1 : n;
+        return EntryLanes.preferred(model, p, 2).isPresent() ? 1 : settings.parallelism();
+    }
+
+    private DataStream<Envelope> entry(StreamExecutionEnvironment env, Pipeline p, long flushMillis) {
+        int n = settings.parallelism();
+        int entryParallelism = entryParallelism(p);
         DataStream<FrameChunk> frames = switch (p.source()) {
             case SourceSpec.Tcp tcp -> {
                 if (!(tcp.framing().payloadLength() instanceof LengthField field)) {
@@ -154,7 +217,6 @@ public final class JobTranslator {
             }
             case SourceSpec.Kafka k -> {
                 String group = k.groupId() != null ? k.groupId() : KafkaGroupIds.defaultFor(model.name(), p.name());
-                entryParallelism = n;
                 yield env.fromSource(KafkaConnectors.source(k, group), WatermarkStrategy.noWatermarks(),
                         "kafka source " + p.name()).setParallelism(n).uid("wallaroo-source-" + p.name());
             }
@@ -168,7 +230,7 @@ public final class JobTranslator {
             }
         };
         return frames.transform("entry " + p.name(), ENVELOPE,
-                        new EntryOperator(bundle, sinkFormats, p.id(), settings.batchSize(), settings.flushMillis(),
+                        new EntryOperator(bundle, sinkFormats, p.id(), settings.batchSize(), flushMillis,
                                 keyGroups))
                 .setParallelism(entryParallelism).uid("wallaroo-entry-" + p.name());
     }
@@ -218,8 +280,13 @@ public final class JobTranslator {
 
     /** Whether a state of this parallelism fed by these inputs chains to its producer ({@link #keyed}). */
     private static boolean chainsToProducer(List<DataStream<Envelope>> inputs, int parallelism) {
+        return chains(inputs.stream().map(DataStream::getParallelism).toList(), parallelism);
+    }
+
+    /** Whether a state of this parallelism, fed by producers of these parallelisms, chains to its producer. */
+    private static boolean chains(List<Integer> producerParallelisms, int parallelism) {
         // -Dwallaroo.flink.keyByAlways=true measures what the chaining saves (docs/flink.md).
-        return parallelism == 1 && inputs.size() == 1 && inputs.get(0).getParallelism() == 1
+        return parallelism == 1 && producerParallelisms.equals(List.of(1))
                 && !Boolean.getBoolean("wallaroo.flink.keyByAlways");
     }
 
@@ -245,6 +312,15 @@ public final class JobTranslator {
             sinks.add(-model.sinkId(p.id(), k) - 1);
         }
         return sinks;
+    }
+
+    /** What messages go to after the state steps with these codes: the next state steps, or the sinks. */
+    private Set<Integer> targetsAfterState(Set<Integer> codes) {
+        Set<Integer> targets = new LinkedHashSet<>();
+        for (int code : codes) {
+            targets.addAll(targetsAfter(model.pipelines().get(code / 4096), code % 4096));
+        }
+        return targets;
     }
 
     private Set<Integer> codesOf(String state) {

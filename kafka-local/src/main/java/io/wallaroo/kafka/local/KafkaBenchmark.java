@@ -76,6 +76,9 @@ public final class KafkaBenchmark implements Callable<Integer> {
     @Option(names = "--resilience", description = "Also drain the same input with --resilience-dir (at-least-once output) and with"
             + " --kafka-sink-delivery exactly-once, each into a topic of its own, and print each rate as a ratio to the run without.")
     boolean resilience;
+    @Option(names = "--wallaroo-flags", defaultValue = "", paramLabel = "\"FLAGS\"",
+            description = "Further flags for every launch of scripts/wallaroo, space-separated, e.g. \"--engine flink --parallelism 1\".")
+    String wallarooFlags;
     @Option(names = "--repo", required = true, description = "The repository root (scripts/wallaroo, examples/).")
     Path repo;
     @Option(names = "--results", description = "Directory for the JSON file (default: REPO/bench-results).")
@@ -96,6 +99,7 @@ public final class KafkaBenchmark implements Callable<Integer> {
         figures.put("partitions", partitions);
         figures.put("lanes", lanes);
         figures.put("linger_ms", lingerMs);
+        figures.put("wallaroo_flags", wallarooFlags);
         figures.put("cores", Runtime.getRuntime().availableProcessors());
         System.out.println("bench-kafka: starting a local broker");
         try (LocalKafka kafka = LocalKafka.start(partitions)) {
@@ -337,6 +341,9 @@ public final class KafkaBenchmark implements Callable<Integer> {
                     "--kafka_sink_max_produce_buffer_ms", Integer.toString(lingerMs)));
             if (lanes > 0) {
                 command.addAll(List.of("--ponythreads", Integer.toString(lanes)));
+            }
+            if (!wallarooFlags.isBlank()) {
+                command.addAll(List.of(wallarooFlags.trim().split("\\s+")));
             }
             command.addAll(extraFlags);
             ProcessBuilder builder = new ProcessBuilder(command)

@@ -1,0 +1,82 @@
+package io.wallaroo.flink.job;
+
+import io.wallaroo.engine.topology.Application;
+import io.wallaroo.engine.topology.Framing;
+import io.wallaroo.engine.topology.Pipeline;
+import io.wallaroo.engine.topology.SourceSpec;
+import io.wallaroo.engine.topology.StateDefinition;
+import io.wallaroo.engine.topology.Step;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The batch and network-buffer waits a job gets by default follow from its shape. */
+class JobTranslatorTest {
+    private static final SourceSpec TCP = new SourceSpec.Tcp("127.0.0.1", 0, Framing.of(4, ">I"));
+    private static final StateDefinition WORDS = new StateDefinition("words", "W", new StateDefinition.Keyed("part", false, 3));
+    private static final StateDefinition TOTAL = new StateDefinition("total", "T", new StateDefinition.Single());
+
+    private static JobTranslator translator(Application app, int parallelism, Long flush, Long buffer) {
+        return new JobTranslator(app, null, new JobTranslator.Settings(parallelism, 512, flush, buffer, 1 << 20, true));
+    }
+
+    private static Pipeline counting(int id, String... states) {
+        List<Step> steps = new java.util.ArrayList<>(List.of(new Step.Stateless("split", true, false)));
+        for (String state : states) {
+            steps.add(new Step.Stateful("count " + state, false, state));
+        }
+        return new Pipeline(id, "p" + id, TCP, steps, List.of());
+    }
+
+    @Test
+    void oneSourcePerStateAtParallelismOneWaitsOneMillisecond() {
+        Application app = new Application("a", List.of(counting(0, "words", "total")), Map.of("words", WORDS, "total", TOTAL));
+        JobTranslator job = translator(app, 1, null, null);
+        assertTrue(job.chainsEveryState());
+        assertEquals(1, job.flushMillis());
+        assertEquals(1, job.bufferTimeoutMillis());
+    }
+
+    @Test
+    void aShuffledStateKeepsTheLongerWaits() {
+        Application app = new Application("a", List.of(counting(0, "words")), Map.of("words", WORDS));
+        JobTranslator job = translator(app, 2, null, null);
+        assertFalse(job.chainsEveryState(), "at parallelism 2 the keyed state is fed through keyBy");
+        assertEquals(5, job.flushMillis());
+        assertEquals(5, job.bufferTimeoutMillis());
+    }
+
+    @Test
+    void twoPipelinesIntoOneStateAreAShuffleEvenAtParallelismOne() {
+        Application app = new Application("a", List.of(counting(0, "words"), counting(1, "words")), Map.of("words", WORDS));
+        assertFalse(translator(app, 1, null, null).chainsEveryState(), "the state has two producers: a union, not a chain");
+    }
+
+    @Test
+    void anUnpartitionedStateAtParallelismTwoStillChainsToItsOneEntryTask() {
+        // Its pipeline enters on one task (EntryLanes), so the state's one task chains to it.
+        Application app = new Application("a", List.of(counting(0, "total")), Map.of("total", TOTAL));
+        assertTrue(translator(app, 2, null, null).chainsEveryState());
+    }
+
+    @Test
+    void statelessPipelinesHaveNothingToShuffle() {
+        Pipeline stateless = new Pipeline(0, "q", TCP, List.of(new Step.Stateless("s", false, true)), List.of());
+        Application app = new Application("a", List.of(stateless), Map.of());
+        assertEquals(1, translator(app, 2, null, null).flushMillis());
+    }
+
+    @Test
+    void givenWaitsAreKept() {
+        Application app = new Application("a", List.of(counting(0, "words")), Map.of("words", WORDS));
+        assertEquals(3, translator(app, 1, 3L, null).flushMillis());
+        assertEquals(1, translator(app, 1, 3L, null).bufferTimeoutMillis());
+        assertEquals(2, translator(app, 2, null, 2L).bufferTimeoutMillis());
+        assertEquals(5, translator(app, 2, null, 2L).flushMillis());
+    }
+}
