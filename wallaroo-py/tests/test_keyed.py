@@ -86,6 +86,21 @@ def preloads(dirty):
     return b"".join(out)
 
 
+def saved(dirty):
+    """``take_dirty`` output as a set of (group, key bytes, entity bytes)."""
+    out, pos = set(), 0
+    while pos < len(dirty):
+        group, klen = struct.unpack_from(">ii", dirty, pos)
+        pos += 8
+        key = dirty[pos:pos + klen]
+        pos += klen
+        elen, = struct.unpack_from(">i", dirty, pos)
+        pos += 4
+        out.add((group, key, dirty[pos:pos + elen]))
+        pos += elen
+    return out
+
+
 class KeyedRunnerTest(unittest.TestCase):
     def test_one_record_per_key_group_with_the_local_hash(self):
         r = runner(app())
@@ -154,6 +169,34 @@ class KeyedRunnerTest(unittest.TestCase):
         out = records(routes)
         self.assertEqual(sorted(code for code, _g, _p, _n in out), [0 * 4096 + 2, 1 * 4096 + 2])
         self.assertEqual({g for _c, g, _p, _n in out}, {hash("a") % GROUPS})
+
+    def test_an_inline_state_runs_in_the_entry_runner_and_reports_its_own_dirty_entities(self):
+        entry = KeyedRunner(app(), key_groups=GROUPS, inline=["counts"])
+        sinks, routes, errors, _n = frames(entry, "apple avocado banana")
+        self.assertIsNone(routes, "an inline state's messages never leave the runner")
+        self.assertIsNone(errors)
+        self.assertEqual(sinks[1], "apple:1;avocado:2;banana:1;")  # in input order, as on one lane
+        self.assertEqual(entry.take_dirty("other"), b"")
+        dirty = entry.take_dirty("counts")
+        self.assertEqual(entry.take_dirty("counts"), b"")
+        # The same bytes as a separate state operator's runner saves, so a savepoint taken with
+        # the state inline restores into a keyed state task (another parallelism), and back.
+        owner = runner(app())
+        _s, routed, _e, _n = frames(runner(app()), "apple avocado banana")
+        owner.keyed("counts", crossings(routed), b"")
+        self.assertEqual(saved(dirty), saved(owner.take_dirty()))
+        self.assertEqual(len(saved(dirty)), 2)  # keys "a" and "b"
+        restored = KeyedRunner(app(), key_groups=GROUPS, inline=["counts"])
+        restored.preload("counts", preloads(dirty))
+        sinks, _r, _e, _n = frames(restored, "apricot")
+        self.assertEqual(sinks[1], "apricot:3;")
+
+    def test_an_inline_state_drops_only_the_failing_message(self):
+        entry = KeyedRunner(app(boom, partitioned=False), key_groups=GROUPS, inline=["counts"])
+        sinks, routes, errors, _n = frames(entry, "good bad fine")
+        self.assertIsNone(routes)
+        self.assertEqual(sinks[1], "good;fine;")
+        self.assertEqual([e[0] for e in errors], ["boom"])
 
     def test_key_bytes_round_trip(self):
         for key in ["a", "", 0, 2 ** 70, -3, b"\x00k", ("a", 1), None]:

@@ -29,7 +29,7 @@ import zlib
 from itertools import repeat
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: typing costs seconds to import in a fresh GraalPy context
-    from typing import Any, Dict, List, Optional, Tuple
+    from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from wallaroo._crossing import FORMAT, Outbox, _read_column, _read_field
 from wallaroo._runner import LaneRunner, StepError, _unexpected, describe_error, short_repr
@@ -89,12 +89,20 @@ def unpack_at(text: str, pos: int, deserialize: Any, failed: Dict[int, BaseExcep
 
 
 class KeyedRunner(LaneRunner):
-    """A ``LaneRunner`` that owns no state: state steps' messages come back per key group."""
+    """A ``LaneRunner`` that owns no state but the ``inline`` ones: other state steps' messages
+    come back per key group.
+
+    An inline state runs in this runner, as on a local engine's only lane: its task is chained to
+    this runner's (same thread, same context) and owns every key group (parallelism 1), so its
+    messages need not be packed, handed to Java and unpacked again. Its operator then only loads
+    its entities into this runner (``preload``) and takes the saved ones for Flink's checkpoints
+    (``take_dirty``)."""
 
     def __init__(self, app: Any, sink_formats: Optional[List[str]] = None, serialize: Any = None,
-                 deserialize: Any = None, key_groups: int = DEFAULT_KEY_GROUPS) -> None:
-        # Lane -1 of key_groups: no lane is -1, so every router puts its messages in the outbox
-        # of the message's key group.
+                 deserialize: Any = None, key_groups: int = DEFAULT_KEY_GROUPS, inline: Sequence[str] = ()) -> None:
+        self.inline = frozenset(inline)  # read while the pipelines are compiled, below
+        # Lane -1 of key_groups: no lane is -1, so every other router puts its messages in the
+        # outbox of the message's key group.
         super().__init__(app, -1, key_groups, sink_formats, serialize, deserialize)
         self.key_groups = key_groups
         self._specs: Dict[int, Any] = {}
@@ -105,7 +113,18 @@ class KeyedRunner(LaneRunner):
                     self._specs[p_index * 4096 + s_index] = step.state
                     self._by_name[step.state.name] = step.state
 
+    def _router(self, code: int, step: Any, here: Any, slot: int, sequenced: bool = False) -> Any:
+        if step.state.name in self.inline:
+            return self._local_router(step, here, slot)
+        return super()._router(code, step, here, slot, sequenced)
+
     # -- entry points --------------------------------------------------------------------------
+    def preload(self, state: str, preloads: Any) -> None:
+        """Loads entities Flink restored for ``state`` (layout as ``keyed``'s preloads)."""
+        pre = preloads.encode("latin-1") if isinstance(preloads, str) else preloads
+        if pre:
+            self._load_entities(state, pre)
+
     def keyed(self, state: str, crossings: Any, preloads: Any) -> Any:
         """Continues messages routed to ``state``'s key groups here, after loading the entities
         Flink restored for key groups met for the first time."""
@@ -144,11 +163,12 @@ class KeyedRunner(LaneRunner):
             store[key] = self.deserialize(pre[pos:pos + elen])
             pos += elen
 
-    def take_dirty(self) -> bytes:
-        """Every entity saved (``save_state`` true) since the last call, with its key group."""
+    def take_dirty(self, state: Optional[str] = None) -> bytes:
+        """Every entity of ``state`` (or of every state) saved (``save_state`` true) since the last
+        call, with its key group."""
         out: List[bytes] = []
         for name, keys in self.dirty.items():
-            if not keys:
+            if not keys or (state is not None and name != state):
                 continue
             partitioned = self._by_name[name].partition is not None
             store = self.states.get(name, {})
@@ -201,11 +221,12 @@ class KeyedRunner(LaneRunner):
         return (result[0], routes, result[2], result[3])
 
 
-def make_keyed_runner(result: Any, sink_formats: List[str], key_groups: int = DEFAULT_KEY_GROUPS) -> KeyedRunner:
+def make_keyed_runner(result: Any, sink_formats: List[str], key_groups: int = DEFAULT_KEY_GROUPS,
+                      inline: Sequence[str] = ()) -> KeyedRunner:
     """A keyed runner using the module's own ``serialize``/``deserialize`` when it has them."""
     module = result.module
     serialize = getattr(module, "serialize", None)
     deserialize = getattr(module, "deserialize", None)
     if not (callable(serialize) and callable(deserialize)):
         serialize = deserialize = None
-    return KeyedRunner(result.app, list(sink_formats), serialize, deserialize, int(key_groups))
+    return KeyedRunner(result.app, list(sink_formats), serialize, deserialize, int(key_groups), list(inline))

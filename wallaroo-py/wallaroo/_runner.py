@@ -378,10 +378,7 @@ class LaneRunner:
         if spec.partition is None:
             owner = lane_of_name(spec.name, lanes)
             if owner == me:
-                def mine(data: Any) -> None:
-                    counts[slot] += 1
-                    here(None, data)
-                return mine
+                return self._local_router(step, here, slot)
             box = outboxes[owner]
 
             def send(data: Any) -> None:
@@ -391,22 +388,9 @@ class LaneRunner:
                 box.values.append(data)
             return send
 
-        part, part_name, u64 = spec.partition.fn, spec.partition.name, spec.u64
         if lanes == 1:
-            def local(data: Any) -> None:
-                counts[slot] += 1
-                try:
-                    key = part(data)
-                except Exception as e:
-                    raise StepError(part_name, e, data) from None
-                try:
-                    hash(key)  # an unhashable key must fail here as a step error, as route() does
-                except Exception as e:
-                    raise StepError(part_name, _key_error(e, key), data) from None
-                if u64 and (key.__class__ is not int or not 0 <= key <= _U64_MAX):
-                    raise StepError(part_name, _u64_error(spec.name, key), data)
-                here(key, data)
-            return local
+            return self._local_router(step, here, slot)
+        part, part_name, u64 = spec.partition.fn, spec.partition.name, spec.u64
 
         def route(data: Any) -> None:
             counts[slot] += 1
@@ -428,6 +412,31 @@ class LaneRunner:
                 box.keys.append(key)
                 box.values.append(data)
         return route
+
+    def _local_router(self, step: Any, here: Callable[[Any, Any], None], slot: int) -> Callable[[Any], None]:
+        """A state step whose every key is this runner's: the chain simply goes on."""
+        spec, counts = step.state, self._counts
+        if spec.partition is None:
+            def mine(data: Any) -> None:
+                counts[slot] += 1
+                here(None, data)
+            return mine
+        part, part_name, u64 = spec.partition.fn, spec.partition.name, spec.u64
+
+        def local(data: Any) -> None:
+            counts[slot] += 1
+            try:
+                key = part(data)
+            except Exception as e:
+                raise StepError(part_name, e, data) from None
+            try:
+                hash(key)  # an unhashable key must fail here as a step error, as route() does
+            except Exception as e:
+                raise StepError(part_name, _key_error(e, key), data) from None
+            if u64 and (key.__class__ is not int or not 0 <= key <= _U64_MAX):
+                raise StepError(part_name, _u64_error(spec.name, key), data)
+            here(key, data)
+        return local
 
     # -- entry points called by the engine (once per batch) ------------------------------------
     def frames(self, pipeline: int, data: Any, lengths: Any) -> Any:

@@ -150,6 +150,31 @@ class FlinkMiniClusterIT {
                 assertEquals(0, again.awaitExit(Duration.ofSeconds(120)), again.errorText());
             }
             TextDocumentsIT.assertExactCounts(sink, 4, second);
+            FlinkSessionClusterIT.stopWithSavepoint(second, resilience);
+        }
+        // Back to parallelism 1, where the state runs inline in the entry task's runner: it loads
+        // every key group's entities when it opens, since no record will name them.
+        try (EngineProcess third = EngineProcess.start(dir, with(args, "--parallelism", "1", "--restore", "latest"));
+             PythonScript sink = PythonScript.start("python3", dir, "print_sink.py", List.of("--word-count-stream", counts))) {
+            third.awaitLine("restoring from " + resilience.resolve("savepoints"), START);
+            third.awaitLine("every state is chained to its one producer", START);
+            try (PythonScript source = fileSource(dir, text, "5")) {
+                assertEquals(0, source.awaitExit(START), source.errorText());
+                assertTrue(source.errorText().contains("skipped " + 4 * linesPerPass + " the engine already had"),
+                        source.errorText());
+            }
+            List<String> lines = sink.awaitLines(TextDocumentsIT.WORDS_PER_PASS, Duration.ofSeconds(120));
+            assertEquals(TextDocumentsIT.WORDS_PER_PASS, lines.size(), third.outputText());
+            Map<String, List<Integer>> seen = new HashMap<>();
+            for (String line : lines) {
+                String[] parts = line.split(" => ");
+                seen.computeIfAbsent(parts[0], w -> new java.util.ArrayList<>()).add(Integer.parseInt(parts[1]));
+            }
+            // The fifth pass counts on from the four restored: 4c+1 .. 5c for a word seen c times a pass.
+            Map<String, Integer> perPass = TextDocumentsIT.expectedTotals(1);
+            assertEquals(perPass.keySet(), seen.keySet());
+            perPass.forEach((word, c) -> assertEquals(java.util.stream.IntStream.rangeClosed(4 * c + 1, 5 * c).boxed().toList(),
+                    seen.get(word).stream().sorted().toList(), "the counts of '" + word + "'"));
         }
     }
 

@@ -19,8 +19,8 @@ public final class EntryOperator extends PythonOperator<FrameChunk> {
     private transient int count;
 
     public EntryOperator(AppBundle bundle, List<String> sinkFormats, int pipeline, int batchSize, long flushMillis,
-                         int keyGroups) {
-        super(bundle, sinkFormats, batchSize, flushMillis, keyGroups);
+                         int keyGroups, String runnerName, List<String> inlineStates) {
+        super(bundle, sinkFormats, batchSize, flushMillis, keyGroups, runnerName, inlineStates);
         this.pipeline = pipeline;
     }
 

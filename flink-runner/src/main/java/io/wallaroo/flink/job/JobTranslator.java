@@ -90,6 +90,68 @@ public final class JobTranslator {
     }
 
     /**
+     * Where each Python operator's steps run. A state chained to its one producer (parallelism 1,
+     * one producer of parallelism 1) runs inline in that producer's runner, as on a local engine's
+     * only lane: its messages are never packed, handed to Java and unpacked; its operator keeps
+     * only its entities' bytes in Flink's keyed state. The producer then emits what the state's
+     * steps emit. Keyed by producer name ({@code "entry <pipeline>"} or {@code "state <name>"}).
+     *
+     * @param runnerOf  the producer whose runner runs each operator's steps (itself, unless inline)
+     * @param inline    the states each runner runs inline
+     * @param feeder    each inline state's one producer, the operator it is chained to
+     * @param targets   what each producer's records may carry (an inline state's: nothing)
+     */
+    private record Layout(Map<String, String> runnerOf, Map<String, List<String>> inline, Map<String, String> feeder,
+                          Map<String, Set<Integer>> targets) {
+        List<String> inlineIn(String runner) {
+            return inline.getOrDefault(runner, List.of());
+        }
+    }
+
+    private Layout layout;
+
+    private Layout layout() {
+        if (layout != null) {
+            return layout;
+        }
+        Map<String, Set<Integer>> targets = new LinkedHashMap<>();
+        Map<String, Integer> parallelisms = new LinkedHashMap<>();
+        Map<String, String> runnerOf = new LinkedHashMap<>();
+        Map<String, List<String>> inline = new LinkedHashMap<>();
+        Map<String, String> feeder = new LinkedHashMap<>();
+        for (Pipeline p : model.pipelines()) {
+            String name = "entry " + p.name();
+            targets.put(name, new LinkedHashSet<>(targetsAfter(p, -1)));
+            parallelisms.put(name, entryParallelism(p));
+            runnerOf.put(name, name);
+        }
+        for (String state : stateOrder()) {
+            Set<Integer> codes = codesOf(state);
+            List<String> feeding = targets.keySet().stream()
+                    .filter(producer -> !java.util.Collections.disjoint(targets.get(producer), codes)).toList();
+            String name = "state " + state;
+            int parallelism = stateParallelism(state);
+            parallelisms.put(name, parallelism);
+            if (chains(feeding.stream().map(parallelisms::get).toList(), parallelism)) {
+                String producer = feeding.get(0);
+                String runner = runnerOf.get(producer);
+                runnerOf.put(name, runner);
+                inline.computeIfAbsent(runner, r -> new ArrayList<>()).add(state);
+                feeder.put(state, producer);
+                // The producer's runner now runs the state's steps and emits what they emit.
+                targets.get(producer).removeAll(codes);
+                targets.get(producer).addAll(targetsAfterState(codes));
+                targets.put(name, new LinkedHashSet<>());
+            } else {
+                runnerOf.put(name, name);
+                targets.put(name, targetsAfterState(codes));
+            }
+        }
+        layout = new Layout(runnerOf, inline, feeder, targets);
+        return layout;
+    }
+
+    /**
      * Whether every state runs chained to its one producer (parallelism 1 with one pipeline per
      * state, say): then no state collects batches from a shuffle, and short waits cost no
      * throughput. Where a state is fed through keyBy, 1 ms waits made it call Python on every
@@ -97,27 +159,7 @@ public final class JobTranslator {
      * parallelism 2, with p99 doubled (docs/flink.md).
      */
     public boolean chainsEveryState() {
-        List<Set<Integer>> targets = new ArrayList<>();
-        List<Integer> parallelisms = new ArrayList<>();
-        for (Pipeline p : model.pipelines()) {
-            targets.add(Set.copyOf(targetsAfter(p, -1)));
-            parallelisms.add(entryParallelism(p));
-        }
-        for (String state : stateOrder()) {
-            Set<Integer> codes = codesOf(state);
-            List<Integer> feeding = new ArrayList<>();
-            for (int i = 0; i < targets.size(); i++) {
-                if (!java.util.Collections.disjoint(targets.get(i), codes)) {
-                    feeding.add(parallelisms.get(i));
-                }
-            }
-            if (!chains(feeding, stateParallelism(state))) {
-                return false;
-            }
-            targets.add(targetsAfterState(codes));
-            parallelisms.add(stateParallelism(state));
-        }
-        return true;
+        return layout().feeder().size() == model.states().size();
     }
 
     /** The longest a partly filled batch waits for more before it goes to Python ({@code --flush-ms}). */
@@ -143,42 +185,49 @@ public final class JobTranslator {
         // chained operators (entry -> filter, state -> filter -> Kafka split) may pass records on
         // without Flink copying each through its serializer.
         env.getConfig().enableObjectReuse();
-        List<Producer> producers = new ArrayList<>();
+        Layout layout = layout();
+        Map<String, Producer> producers = new LinkedHashMap<>();
         for (Pipeline p : model.pipelines()) {
-            DataStream<Envelope> entry = entry(env, p, flushMillis);
-            producers.add(new Producer("entry " + p.name(), entry, new LinkedHashSet<>(targetsAfter(p, -1)),
-                    entry.getParallelism()));
+            String name = "entry " + p.name();
+            DataStream<Envelope> entry = entry(env, p, flushMillis, layout.inlineIn(name));
+            producers.put(name, new Producer(name, entry, layout.targets().get(name), entry.getParallelism()));
             pythonOperators += entry.getParallelism();
         }
         // States in an order where every state's producers exist before it.
-        Map<String, DataStream<Envelope>> built = new LinkedHashMap<>();
         for (String state : stateOrder()) {
+            String name = "state " + state;
             Set<Integer> codes = codesOf(state);
+            String feeder = layout.feeder().get(state);
             List<DataStream<Envelope>> inputs = new ArrayList<>();
-            for (Producer producer : producers) {
-                if (!java.util.Collections.disjoint(producer.targets(), codes)) {
-                    inputs.add(producer.to(codes, "to state " + state));
+            if (feeder != null) {
+                // Inline: no record reaches this operator, but it is chained to the runner's task,
+                // on its thread and in its context, and keeps the state's entities in keyed state.
+                inputs.add(producers.get(feeder).to(codes, "to state " + state));
+            } else {
+                for (Producer producer : producers.values()) {
+                    if (!java.util.Collections.disjoint(producer.targets(), codes)) {
+                        inputs.add(producer.to(codes, "to state " + state));
+                    }
                 }
             }
+            if (chainsToProducer(inputs, stateParallelism(state)) != (feeder != null)) {
+                throw new IllegalStateException("state '" + state + "': the layout and the job graph disagree on chaining");
+            }
             int parallelism = stateParallelism(state);
-            // Chained to its one producer, the state gets each of the producer's batches whole, on
-            // the same thread: it runs them at once (a timer due now fires once the producer's batch
-            // is delivered) instead of waiting a second --flush-ms for more.
-            long stateFlushMillis = chainsToProducer(inputs, parallelism) ? 0 : flushMillis;
+            String runner = layout.runnerOf().get(name);
             DataStream<Envelope> out = keyed(inputs, parallelism)
-                    .transform("state " + state, ENVELOPE, new StateOperator(bundle, sinkFormats, state,
-                            settings.batchSize(), stateFlushMillis, keyGroups))
+                    .transform(name, ENVELOPE, new StateOperator(bundle, sinkFormats, state, settings.batchSize(),
+                            flushMillis, keyGroups, runner, layout.inlineIn(runner), feeder != null))
                     .setParallelism(parallelism).setMaxParallelism(keyGroups).uid("wallaroo-state-" + state);
-            producers.add(new Producer("state " + state, out, targetsAfterState(codes), parallelism));
+            producers.put(name, new Producer(name, out, layout.targets().get(name), parallelism));
             pythonOperators += parallelism;
-            built.put(state, out);
         }
         int sinkId = 0;
         for (Pipeline p : model.pipelines()) {
             for (SinkSpec spec : p.sinks()) {
                 int id = sinkId++;
                 Set<Integer> me = Set.of(-id - 1);
-                List<Producer> feeding = producers.stream()
+                List<Producer> feeding = producers.values().stream()
                         .filter(producer -> !java.util.Collections.disjoint(producer.targets(), me)).toList();
                 sink(feeding, me, spec, id, p);
             }
@@ -198,7 +247,7 @@ public final class JobTranslator {
         return EntryLanes.preferred(model, p, 2).isPresent() ? 1 : settings.parallelism();
     }
 
-    private DataStream<Envelope> entry(StreamExecutionEnvironment env, Pipeline p, long flushMillis) {
+    private DataStream<Envelope> entry(StreamExecutionEnvironment env, Pipeline p, long flushMillis, List<String> inline) {
         int n = settings.parallelism();
         int entryParallelism = entryParallelism(p);
         DataStream<FrameChunk> frames = switch (p.source()) {
@@ -231,7 +280,7 @@ public final class JobTranslator {
         };
         return frames.transform("entry " + p.name(), ENVELOPE,
                         new EntryOperator(bundle, sinkFormats, p.id(), settings.batchSize(), flushMillis,
-                                keyGroups))
+                                keyGroups, "entry " + p.name(), inline))
                 .setParallelism(entryParallelism).uid("wallaroo-entry-" + p.name());
     }
 

@@ -37,6 +37,8 @@ public abstract class PythonOperator<IN> extends AbstractStreamOperator<Envelope
     protected final int batchSize;
     private final long flushMillis;
     protected final int keyGroups;
+    private final String runnerName;
+    private final List<String> inlineStates;
 
     protected transient TaskPython python;
     private transient boolean timerSet;
@@ -44,8 +46,16 @@ public abstract class PythonOperator<IN> extends AbstractStreamOperator<Envelope
     private transient Counter messagesIn;
     private transient Map<String, LogThrottle> throttles;
 
-    protected PythonOperator(AppBundle bundle, List<String> sinkFormats, int batchSize, long flushMillis, int keyGroups) {
+    /**
+     * @param runnerName   the runner this operator's steps run in: its own, or (for a state run
+     *                     inline) the one of the operator it is chained to
+     * @param inlineStates the states that runner runs inline (JobTranslator's layout)
+     */
+    protected PythonOperator(AppBundle bundle, List<String> sinkFormats, int batchSize, long flushMillis, int keyGroups,
+                             String runnerName, List<String> inlineStates) {
         this.bundle = bundle;
+        this.runnerName = runnerName;
+        this.inlineStates = List.copyOf(inlineStates);
         this.sinkFormats = List.copyOf(sinkFormats);
         this.batchSize = batchSize;
         this.flushMillis = flushMillis;
@@ -59,7 +69,7 @@ public abstract class PythonOperator<IN> extends AbstractStreamOperator<Envelope
         messagesIn = getMetricGroup().counter("wallarooMessagesIn");
         throttles = new ConcurrentHashMap<>();
         try {
-            python = TaskPython.open(bundle, sinkFormats, keyGroups);
+            python = TaskPython.open(bundle, sinkFormats, keyGroups, runnerName, inlineStates);
         } catch (IllegalStateException e) {
             // The module cannot load on this task manager: restarting would fail the same way.
             throw new SuppressRestartsException(e);

@@ -30,6 +30,7 @@ public final class StateOperator extends PythonOperator<Envelope> {
 
     private final String stateName;
     private final KeyGroupKeys groupKeys;
+    private final boolean inline;
 
     private transient MapState<String, byte[]> entities;
     private transient BitSet known;
@@ -38,11 +39,17 @@ public final class StateOperator extends PythonOperator<Envelope> {
     private transient DataOutputStream preloadOut;
     private transient int count;
 
+    /**
+     * @param inline whether the state's steps run in the runner of the operator this one is
+     *               chained to (JobTranslator's layout: parallelism 1, so this task owns every key
+     *               group); its messages then never reach this operator
+     */
     public StateOperator(AppBundle bundle, List<String> sinkFormats, String stateName, int batchSize, long flushMillis,
-                         int keyGroups) {
-        super(bundle, sinkFormats, batchSize, flushMillis, keyGroups);
+                         int keyGroups, String runnerName, List<String> inlineStates, boolean inline) {
+        super(bundle, sinkFormats, batchSize, flushMillis, keyGroups, runnerName, inlineStates);
         this.stateName = stateName;
         this.groupKeys = new KeyGroupKeys(keyGroups);
+        this.inline = inline;
     }
 
     @Override
@@ -54,21 +61,42 @@ public final class StateOperator extends PythonOperator<Envelope> {
         crossings = new StringBuilder(64 * 1024);
         preloads = new ByteArrayOutputStream();
         preloadOut = new DataOutputStream(preloads);
+        if (inline) {
+            // No record will say which key groups come up: load them all now (this one task owns
+            // them all), before the producer's first batch runs the state's steps.
+            Object before = getCurrentKey();
+            for (int group = 0; group < keyGroups; group++) {
+                setCurrentKey(groupKeys.key(group));
+                preload(group);
+            }
+            if (before != null) {
+                setCurrentKey(before);
+            }
+            if (preloads.size() > 0) {
+                python.runner().invokeMember("preload", stateName, preloads.toString(StandardCharsets.ISO_8859_1));
+                preloads.reset();
+            }
+        }
+    }
+
+    /** Queues the bytes of the current key group's entities for the next Python call. */
+    private void preload(int group) throws Exception {
+        known.set(group);
+        // The current key is the key group's, so the map is this key group's entities.
+        for (Map.Entry<String, byte[]> entity : entities.entries()) {
+            byte[] key = entity.getKey().getBytes(StandardCharsets.ISO_8859_1);
+            preloadOut.writeInt(key.length);
+            preloadOut.write(key);
+            preloadOut.writeInt(entity.getValue().length);
+            preloadOut.write(entity.getValue());
+        }
     }
 
     @Override
     public void processElement(StreamRecord<Envelope> element) throws Exception {
         Envelope e = element.getValue();
         if (!known.get(e.group)) {
-            known.set(e.group);
-            // The current key is this record's, so the map is this key group's entities.
-            for (Map.Entry<String, byte[]> entity : entities.entries()) {
-                byte[] key = entity.getKey().getBytes(StandardCharsets.ISO_8859_1);
-                preloadOut.writeInt(key.length);
-                preloadOut.write(key);
-                preloadOut.writeInt(entity.getValue().length);
-                preloadOut.write(entity.getValue());
-            }
+            preload(e.group);
         }
         crossings.append(e.text);
         count += e.count;
@@ -112,7 +140,8 @@ public final class StateOperator extends PythonOperator<Envelope> {
         if (python == null) {
             return;
         }
-        Value dirty = python.runner().invokeMember("take_dirty");
+        // Only this state's: the runner may run other states inline, which save their own.
+        Value dirty = python.runner().invokeMember("take_dirty", stateName);
         ByteBuffer in = ByteBuffer.wrap(dirty.as(byte[].class));
         Object before = getCurrentKey();
         while (in.hasRemaining()) {

@@ -20,8 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * chains into one task. Chained operators run on the task's one thread, one call at a time, so
  * they can share a context as a local engine's steps share their lane's; a second context for the
  * same thread only cost start-up time (a cold interpreter loading the application again, about
- * 1.4 s on 2 cores) and memory. Each operator still has a runner of its own, so a state operator's
- * entities and their dirty set stay its own. Operators of other tasks, on other threads, get
+ * 1.4 s on 2 cores) and memory. Each operator has a runner of its own, so a state operator's
+ * entities and their dirty set stay its own, except a state run inline in the runner of the
+ * operator it is chained to (JobTranslator). Operators of other tasks, on other threads, get
  * contexts of their own.
  */
 final class TaskContext {
@@ -36,6 +37,8 @@ final class TaskContext {
     private final Key key;
     private final Context context;
     private final LoadedApplication app;
+    /** Runners by name: only this context's task thread uses them. */
+    private final Map<String, Value> runners = new HashMap<>();
     private int users;
 
     private TaskContext(Key key, Context context, LoadedApplication app) {
@@ -82,10 +85,16 @@ final class TaskContext {
         }
     }
 
-    /** A new {@code wallaroo._keyed.KeyedRunner} for one operator, in this context. */
-    Value newKeyedRunner(List<String> sinkFormats, int keyGroups) {
-        Value keyed = context.eval("python", "import wallaroo._keyed as k\nk");
-        return keyed.invokeMember("make_keyed_runner", app.loadResult(), sinkFormats.toArray(), keyGroups);
+    /**
+     * The {@code wallaroo._keyed.KeyedRunner} of this name in this context, made the first time
+     * an operator asks for it (its operators agree on the states it runs inline).
+     */
+    Value keyedRunner(String name, List<String> sinkFormats, int keyGroups, List<String> inlineStates) {
+        return runners.computeIfAbsent(name, n -> {
+            Value keyed = context.eval("python", "import wallaroo._keyed as k\nk");
+            return keyed.invokeMember("make_keyed_runner", app.loadResult(), sinkFormats.toArray(), keyGroups,
+                    inlineStates.toArray());
+        });
     }
 
     /** Closes the context once the last operator using it lets go. */

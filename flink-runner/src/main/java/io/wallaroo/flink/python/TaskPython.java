@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Python for one Flink operator instance: a {@code wallaroo._keyed.KeyedRunner} of its own, in the
- * context of its task ({@link TaskContext}: operators chained into one task share it). Every
+ * Python for one Flink operator instance: a {@code wallaroo._keyed.KeyedRunner}, in the context
+ * of its task ({@link TaskContext}: operators chained into one task share it), its own unless it
+ * is a state run inline in the runner of the operator it is chained to. Every
  * context in a task manager is on one polyglot engine per Python path, so GraalPy's core and the
  * application's modules are compiled once per JVM (python-bridge's SharedImports pins the
  * modules' code).
@@ -24,14 +25,19 @@ public final class TaskPython implements AutoCloseable {
         this.runner = runner;
     }
 
-    /** Loads the application if this task has not yet; a failure names the module and carries the Python traceback. */
-    public static TaskPython open(AppBundle bundle, List<String> sinkFormats, int keyGroups) {
+    /**
+     * Loads the application if this task has not yet; a failure names the module and carries the
+     * Python traceback. Operators of one task that name the same runner share it (a state run
+     * inline shares the runner of the operator it is chained to).
+     */
+    public static TaskPython open(AppBundle bundle, List<String> sinkFormats, int keyGroups, String runnerName,
+                                  List<String> inlineStates) {
         // Tells a session cluster's Python warm-up (flink-warmup's PythonWarmup, in this JVM but
         // not in this job's class loader) to stop: the cores are the job's now.
         System.setProperty("wallaroo.python.task-started", "true");
         TaskContext context = TaskContext.acquire(bundle);
         try {
-            Value runner = context.newKeyedRunner(sinkFormats, keyGroups);
+            Value runner = context.keyedRunner(runnerName, sinkFormats, keyGroups, inlineStates);
             OPENED.incrementAndGet();
             return new TaskPython(context, runner);
         } catch (RuntimeException e) {
