@@ -242,26 +242,34 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
         }
         LoadedApplication app;
         // A session cluster's client (or the cluster's own, for /jars) only needs the topology, so
-        // its Python is not compiled. On the embedded mini-cluster the tasks run in this JVM too,
-        // where the load's compilations also warm the Graal compiler for them; that was not
-        // measured, so the load is compiled there as before.
+        // its Python is not compiled. On the embedded mini-cluster the tasks run in this JVM too:
+        // the first task to open takes over this very context, the application already loaded
+        // (TaskPython.offer), so the engine stays open for it.
         boolean remote = clusterClient || jobManager != null;
-        try (PythonEngine python = remote ? PythonEngine.forLoadingOnly(pythonPath) : new PythonEngine(pythonPath)) {
-            try {
-                app = LoadedApplication.load(python.newContext(), module, rawArgs);
-            } catch (ApplicationLoadException e) {
-                if (!e.pythonTraceback().isEmpty()) {
-                    System.err.print(e.pythonTraceback());
-                }
-                System.err.println("error: " + e.getMessage());
-                return 1;
-            }
-            app.context().close(true);
+        PythonEngine python;
+        try {
+            python = remote ? PythonEngine.forLoadingOnly(pythonPath) : new PythonEngine(pythonPath);
         } catch (PythonEngine.OptionsRejectedException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
         }
+        try {
+            app = LoadedApplication.load(python.newContext(), module, rawArgs);
+        } catch (ApplicationLoadException e) {
+            python.close();
+            if (!e.pythonTraceback().isEmpty()) {
+                System.err.print(e.pythonTraceback());
+            }
+            System.err.println("error: " + e.getMessage());
+            return 1;
+        }
         AppBundle bundle = AppBundle.capture(module, rawArgs, pythonPath);
+        if (remote) {
+            app.context().close(true);
+            python.close();
+        } else {
+            TaskPython.offer(bundle, app);
+        }
         StartupTrace.mark("flink: application bundled");
 
         Configuration conf = new Configuration();
@@ -359,7 +367,8 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
         List<String> names = app.model().pipelines().stream().map(Pipeline::name).toList();
         System.out.println("wallaroo: ready: application '" + app.model().name() + "' as Flink job " + job.getJobID()
                 + " (parallelism " + n + (jobManager != null ? ", cluster " + jobManager : ", embedded mini-cluster, "
-                + counted(TaskPython.openContexts(), "Python context") + " for " + counted(TaskPython.opened(), "Python operator"))
+                + counted(TaskPython.openContexts(), "Python context") + " for " + counted(TaskPython.opened(), "Python operator")
+                + (!TaskPython.launcherContextTaken() ? "" : TaskPython.openContexts() == 1 ? ", the launcher's own" : ", one the launcher's own"))
                 + ", " + bundle.bytes() / 1024 + " KiB of Python shipped), pipelines " + names);
         try {
             JobExecutionResult result = job.getJobExecutionResult().get();

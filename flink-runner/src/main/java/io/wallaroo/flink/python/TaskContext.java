@@ -34,6 +34,13 @@ final class TaskContext {
     private record Key(Thread thread, List<Path> path, String module, List<String> args) {
     }
 
+    /** A context with the application loaded, waiting for the first task that needs one (guarded by OPEN). */
+    private record Offer(String module, List<String> args, LoadedApplication app) {
+    }
+
+    private static Offer offered;
+    private static boolean offerTaken;
+
     private final Key key;
     private final Context context;
     private final LoadedApplication app;
@@ -61,13 +68,39 @@ final class TaskContext {
                 return shared;
             }
         }
+        TaskContext loaded = takeOffer(key);
         // Only this thread acquires this key, so loading outside the lock cannot race.
-        TaskContext loaded = load(key, bundle);
+        if (loaded == null) {
+            loaded = load(key, bundle);
+        }
         synchronized (OPEN) {
             loaded.users = 1;
             OPEN.put(key, loaded);
         }
         return loaded;
+    }
+
+    /**
+     * Offers a context the launcher loaded this application into. A task on another thread may
+     * take it over: the launcher no longer uses it, and a context may move between threads as
+     * long as one uses it at a time. Only one task takes it; a restarted task loads afresh.
+     */
+    static void offer(AppBundle bundle, LoadedApplication app) {
+        synchronized (OPEN) {
+            offered = new Offer(bundle.module(), List.copyOf(bundle.args()), app);
+        }
+    }
+
+    private static TaskContext takeOffer(Key key) {
+        synchronized (OPEN) {
+            Offer offer = offered;
+            if (offer == null || !offer.module().equals(key.module()) || !offer.args().equals(key.args())) {
+                return null;
+            }
+            offered = null;
+            offerTaken = true;
+            return new TaskContext(key, offer.app().context(), offer.app());
+        }
     }
 
     private static TaskContext load(Key key, AppBundle bundle) {
@@ -106,6 +139,13 @@ final class TaskContext {
             OPEN.remove(key, this);
         }
         context.close(true);
+    }
+
+    /** Whether a task took over the context the launcher offered. */
+    static boolean offerTaken() {
+        synchronized (OPEN) {
+            return offerTaken;
+        }
     }
 
     /** Contexts open in this JVM (one per task thread and application). */

@@ -1,5 +1,6 @@
 package io.wallaroo.flink.python;
 
+import io.wallaroo.python.LoadedApplication;
 import org.graalvm.polyglot.Value;
 
 import java.util.List;
@@ -46,9 +47,23 @@ public final class TaskPython implements AutoCloseable {
         }
     }
 
+    /**
+     * Offers the context the launcher loaded the application into to the first task of this JVM
+     * that opens (the embedded mini-cluster runs its tasks in the launcher's JVM): that task then
+     * starts without loading the application again, as a local engine's first lane does.
+     */
+    public static void offer(AppBundle bundle, LoadedApplication loaded) {
+        TaskContext.offer(bundle, loaded);
+    }
+
     /** Python operators opened in this JVM so far (the launcher's readiness check on a mini-cluster). */
     public static int opened() {
         return OPENED.get();
+    }
+
+    /** Whether a task took over the launcher's context ({@link #offer}). */
+    public static boolean launcherContextTaken() {
+        return TaskContext.offerTaken();
     }
 
     /** Python contexts open in this JVM now: one per task, however many operators it chains. */
