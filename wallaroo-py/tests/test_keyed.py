@@ -198,6 +198,26 @@ class KeyedRunnerTest(unittest.TestCase):
         self.assertEqual(sinks[1], "good;fine;")
         self.assertEqual([e[0] for e in errors], ["boom"])
 
+    def test_a_state_task_runs_the_next_state_inline_and_keeps_their_saves_apart(self):
+        # Two pipelines feed "shared" (a keyBy union: its own runner); "left" follows it in the
+        # same chain, so "shared"'s runner runs it inline.
+        ab = wallaroo.ApplicationBuilder("t")
+        ab.new_pipeline("p", tcp_source(port=7000)).to_parallel(split)
+        ab.to_state_partition(pass_on, Counter, "shared", first_letter)
+        ab.to_state_partition(count, Counter, "left", first_letter).to_sink(tcp_sink(port=7100))
+        ab.new_pipeline("q", tcp_source(port=7001)).to_parallel(split)
+        ab.to_state_partition(pass_on, Counter, "shared", first_letter).to_sink(tcp_sink(port=7101))
+        application = ab.build()
+        _s, from_p, _e, _n = frames(runner(application), "apple avocado")
+        shared = KeyedRunner(application, key_groups=GROUPS, inline=["left"])
+        sinks, routes, errors, _n = shared.keyed("shared", crossings(from_p), b"")
+        self.assertIsNone(errors)
+        self.assertIsNone(routes, "left's messages stay in this runner")
+        self.assertEqual((sinks[0], sinks[1]), (0, "apple:1;avocado:2;"))  # pipeline p's sink
+        self.assertEqual({key_from_bytes(k) for _g, k, _e in saved(shared.take_dirty("left"))}, {"a"})
+        self.assertEqual(shared.take_dirty("left"), b"")
+        self.assertEqual(len(saved(shared.take_dirty("shared"))), 1)
+
     def test_key_bytes_round_trip(self):
         for key in ["a", "", 0, 2 ** 70, -3, b"\x00k", ("a", 1), None]:
             self.assertEqual(key_from_bytes(key_bytes(key)), key)
