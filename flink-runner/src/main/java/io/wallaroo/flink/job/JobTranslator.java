@@ -38,8 +38,9 @@ import java.util.Set;
  * (decode and the steps before the first state); each named state is one keyed operator fed by
  * every step that uses it, fed one record per batch and key group (the local engine's hash of the
  * entity key modulo the max parallelism, see {@link KeyGroupKeys}); its output
- * goes on to the next state or to the pipeline's sinks. Operator ids are derived from names, so
- * savepoints survive a change of parallelism.
+ * goes on to the next state or to the pipeline's sinks. A state chained to its one producer runs
+ * inline in that producer's runner instead ({@link Layout}). Operator ids are derived from names,
+ * so savepoints survive a change of parallelism.
  */
 public final class JobTranslator {
     /**
