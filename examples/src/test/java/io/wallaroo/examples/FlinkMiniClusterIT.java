@@ -40,17 +40,7 @@ class FlinkMiniClusterIT {
             engine.awaitLine("wallaroo: ready", START);
             Framed.send(in, lines);
 
-            List<String> output = receiver.await(482, Duration.ofSeconds(120));
-            assertEquals(482, output.size(), "one output line per word:\n" + engine.outputText());
-            Map<String, Integer> last = new HashMap<>();
-            for (String line : output) {
-                String[] parts = line.split(" => ");
-                int count = Integer.parseInt(parts[1]);
-                int before = last.getOrDefault(parts[0], 0);
-                assertEquals(before + 1, count, "counts of '" + parts[0] + "' out of order in:\n" + String.join("\n", output));
-                last.put(parts[0], count);
-            }
-            assertEquals(expected, last);
+            assertCountedInOrder(receiver.await(482, Duration.ofSeconds(120)), expected, engine);
             assertEquals(482, receiver.awaitQuiet(Duration.ofMillis(500), Duration.ofSeconds(5)).size(),
                     "no output beyond one line per word");
             // At parallelism 2 the state is fed through keyBy, so no operators chain: a context each.
@@ -74,6 +64,68 @@ class FlinkMiniClusterIT {
             String flags = Jcmd.run(engine.pid(), "VM.flags");
             assertTrue(flags.contains("-XX:MaxHeapSize=" + 640L * 1024 * 1024), flags);
         }
+    }
+
+    /**
+     * At parallelism 1 the TCP source, the entry operator and the state are one task: the source
+     * reads on the task's thread and hands frames to Python with no Flink channel between.
+     */
+    @Test
+    void wordCountAtParallelismOneWithTheSourceChained() throws Exception {
+        Path dir = EngineProcess.example("word_count");
+        List<String> lines = Files.readAllLines(dir.resolve("data/count_this.txt")).stream()
+                .filter(l -> !l.isBlank()).toList();
+        Map<String, Integer> expected = WordCountIT.parseCounts(Files.readString(dir.resolve("data/expected_counts.json")));
+        int in = EngineProcess.freePort();
+        try (LineReceiver receiver = new LineReceiver(EngineProcess.freePort());
+             EngineProcess engine = EngineProcess.start(dir, List.of("--application-module", "word_count",
+                     "--engine", "flink", "--parallelism", "1",
+                     "--in", "127.0.0.1:" + in, "--out", "127.0.0.1:" + receiver.port()))) {
+            engine.awaitLine("wallaroo: ready", START);
+            // Sent in two connections, one after the other: the source keeps serving after the first closes.
+            Framed.send(in, lines.subList(0, lines.size() / 2));
+            Framed.send(in, lines.subList(lines.size() / 2, lines.size()));
+            assertCountedInOrder(receiver.await(482, Duration.ofSeconds(120)), expected, engine);
+            assertEquals(482, receiver.awaitQuiet(Duration.ofMillis(500), Duration.ofSeconds(5)).size(),
+                    "no output beyond one line per word");
+            assertTrue(engine.outputText().contains("a partly filled batch waits 1 ms (--flush-ms), a network buffer 1 ms "
+                    + "(--buffer-timeout-ms); every state is chained to its one producer"), engine.outputText());
+        }
+    }
+
+    /**
+     * A source address held by another process: the job fails once with the engine's message
+     * naming the address, rather than restarting into the same wall, and the launcher exits.
+     */
+    @Test
+    void aTakenSourceAddressFailsTheJobWithItsCause() throws Exception {
+        Path dir = EngineProcess.example("word_count");
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(EngineProcess.freePort(), 50,
+                java.net.InetAddress.getLoopbackAddress());
+             LineReceiver receiver = new LineReceiver(EngineProcess.freePort());
+             EngineProcess engine = EngineProcess.start(dir, List.of("--application-module", "word_count",
+                     "--engine", "flink", "--parallelism", "1",
+                     "--in", "127.0.0.1:" + taken.getLocalPort(), "--out", "127.0.0.1:" + receiver.port()))) {
+            int code = engine.awaitExit(START);
+            assertTrue(code != 0, "exit code " + code + ":\n" + engine.outputText());
+            assertTrue(engine.outputText().contains("error: the Flink job failed: cannot listen for")
+                    && engine.outputText().contains("127.0.0.1:" + taken.getLocalPort()), engine.outputText());
+        }
+    }
+
+    /** One output line per word, each word's counts 1, 2, 3, ... in order, ending at the expected totals. */
+    private static void assertCountedInOrder(List<String> output, Map<String, Integer> expected, EngineProcess engine) {
+        assertEquals(expected.values().stream().mapToInt(Integer::intValue).sum(), output.size(),
+                "one output line per word:\n" + engine.outputText());
+        Map<String, Integer> last = new HashMap<>();
+        for (String line : output) {
+            String[] parts = line.split(" => ");
+            int count = Integer.parseInt(parts[1]);
+            int before = last.getOrDefault(parts[0], 0);
+            assertEquals(before + 1, count, "counts of '" + parts[0] + "' out of order in:\n" + String.join("\n", output));
+            last.put(parts[0], count);
+        }
+        assertEquals(expected, last);
     }
 
     /** The classic-API example: a to_stateful window state; six day summaries, byte for byte, in order. */

@@ -10,6 +10,7 @@ import io.wallaroo.flink.job.FrameChunk;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,7 @@ final class InletQueue implements SourceContext {
     private final List<FlowControl> paused = new CopyOnWriteArrayList<>();
     private final AtomicInteger inlets = new AtomicInteger();
     private final EngineSettings settings;
+    private volatile CompletableFuture<Void> available = new CompletableFuture<>();
 
     /** {@code groups}: how many inlets a source may spread one stream over (the engine's lanes). */
     InletQueue(int groups, int maxFrameBytes, int batchMessages) {
@@ -53,6 +55,7 @@ final class InletQueue implements SourceContext {
             @Override
             public void deliver(FrameBatch batch, Map<String, Long> positionsAfter) {
                 queue.add(new Queued(id, batch, positionsAfter));
+                available.complete(null);
                 if (queue.size() >= PAUSE_AT) {
                     flow.pause();
                     paused.add(flow);
@@ -67,6 +70,26 @@ final class InletQueue implements SourceContext {
     @Override
     public EngineSettings settings() {
         return settings;
+    }
+
+    /**
+     * Completes once a batch is queued (at once if one is): a Flink source reader's
+     * {@code isAvailable}, so its task waits for input without polling. Until it completes, every
+     * call returns the same future: the task may ask more than once and wait on the first answer.
+     */
+    CompletableFuture<Void> available() {
+        if (!queue.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> current = available;
+        if (current.isDone()) {
+            current = new CompletableFuture<>();
+            available = current;
+            if (!queue.isEmpty()) { // queued while the futures were swapped: deliver completed the old one
+                current.complete(null);
+            }
+        }
+        return current;
     }
 
     /** The next batch, copied out, or null after {@code millis} without one. */

@@ -13,7 +13,7 @@ import io.wallaroo.flink.connect.ExtensionSinkFunction;
 import io.wallaroo.flink.connect.ExtensionSourceFunction;
 import io.wallaroo.flink.connect.KafkaConnectors;
 import io.wallaroo.flink.connect.TcpSinkFunction;
-import io.wallaroo.flink.connect.TcpSourceFunction;
+import io.wallaroo.flink.connect.TcpServerSource;
 import io.wallaroo.flink.python.AppBundle;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FilterFunction;
@@ -257,13 +257,13 @@ public final class JobTranslator {
                     throw new IllegalArgumentException("pipeline '" + p.name() + "': a classic decoder whose payload_length "
                             + "is not a plain struct unpack cannot run on Flink yet; give the decoder a length_fmt");
                 }
-                DataStream<FrameChunk> s = env.addSource(new TcpSourceFunction(tcp.host(), tcp.port(),
+                DataStream<FrameChunk> s = env.fromSource(new TcpServerSource(tcp.host(), tcp.port(),
                                 tcp.framing().headerLength(), field.format(), settings.maxFrameBytes(), settings.batchSize()),
-                        "tcp source " + p.name(), FRAMES).setParallelism(1).uid("wallaroo-source-" + p.name());
+                        WatermarkStrategy.noWatermarks(), "tcp source " + p.name(), FRAMES)
+                        .setParallelism(1).uid("wallaroo-source-" + p.name());
                 // Every connection's frames go to one entry task, in order (as one lane locally).
-                // Never chained to the source: a legacy source emits from its own thread, while
-                // the entry operator's flush timer runs on the task's mailbox thread.
-                yield s.partitionCustom(new ByInlet(), new InletOf());
+                // One entry task is chained to the source: same thread, no Flink channel between.
+                yield entryParallelism == 1 ? s : s.partitionCustom(new ByInlet(), new InletOf());
             }
             case SourceSpec.Kafka k -> {
                 String group = k.groupId() != null ? k.groupId() : KafkaGroupIds.defaultFor(model.name(), p.name());

@@ -6,6 +6,9 @@ import io.wallaroo.engine.topology.Pipeline;
 import io.wallaroo.engine.topology.SourceSpec;
 import io.wallaroo.engine.topology.StateDefinition;
 import io.wallaroo.engine.topology.Step;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.JobVertex;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -15,7 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The batch and network-buffer waits a job gets by default follow from its shape. */
+/**
+ * The batch and network-buffer waits a job gets by default follow from its shape, and so does
+ * which operators share a task.
+ */
 class JobTranslatorTest {
     private static final SourceSpec TCP = new SourceSpec.Tcp("127.0.0.1", 0, Framing.of(4, ">I"));
     private static final StateDefinition WORDS = new StateDefinition("words", "W", new StateDefinition.Keyed("part", false, 3));
@@ -78,5 +84,36 @@ class JobTranslatorTest {
         assertEquals(1, translator(app, 1, 3L, null).bufferTimeoutMillis());
         assertEquals(2, translator(app, 2, null, 2L).bufferTimeoutMillis());
         assertEquals(5, translator(app, 2, null, 2L).flushMillis());
+    }
+
+    /** The job's tasks: each a chain of operators that hand records to each other as calls. */
+    private static List<String> tasks(Application app, int parallelism) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(parallelism);
+        translator(app, parallelism, null, null).translate(env);
+        JobGraph graph = env.getStreamGraph().getJobGraph();
+        List<String> names = new java.util.ArrayList<>();
+        for (JobVertex v : graph.getVertices()) {
+            names.add(v.getName());
+        }
+        return names;
+    }
+
+    @Test
+    void atParallelismOneTheTcpSourceEntryAndStateAreOneTask() {
+        // The TCP source reads on its task's thread, so nothing stands between it and Python.
+        Application app = new Application("a", List.of(counting(0, "words")), Map.of("words", WORDS));
+        List<String> tasks = tasks(app, 1);
+        assertEquals(1, tasks.size(), tasks.toString());
+        assertTrue(tasks.get(0).contains("tcp source p0"), tasks.toString());
+    }
+
+    @Test
+    void atParallelismTwoTheTcpSourceHandsEachConnectionToOneEntryTask() {
+        Application app = new Application("a", List.of(counting(0, "words")), Map.of("words", WORDS));
+        List<String> tasks = tasks(app, 2);
+        assertTrue(tasks.size() > 1, tasks.toString());
+        assertTrue(tasks.stream().anyMatch(t -> t.contains("tcp source p0") && !t.contains("->")),
+                "the source is a task of its own, partitioning by connection: " + tasks);
     }
 }

@@ -1,0 +1,102 @@
+package io.wallaroo.flink.connect;
+
+import io.wallaroo.engine.connector.tcp.TcpSource;
+import io.wallaroo.engine.topology.Framing;
+import io.wallaroo.flink.job.FrameChunk;
+import org.apache.flink.api.connector.source.ReaderOutput;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.core.io.InputStatus;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Runs the local engine's TCP server ({@link TcpSource}: framing, per-connection order,
+ * back-pressure) and emits each frame batch as one record tagged with its connection, on the
+ * task's thread. When the task falls behind, the queue grows and connections stop being read.
+ */
+final class TcpServerReader implements SourceReader<FrameChunk, TcpServerSource.NoSplit> {
+    /** How long a bind is retried: after a restart the previous attempt's socket may still be closing. */
+    private static final long BIND_RETRY_MILLIS = 3000;
+
+    private final String host;
+    private final int port;
+    private final String lengthFormat;
+    private final int headerLength;
+    private final InletQueue inlets;
+    private TcpSource server;
+
+    TcpServerReader(String host, int port, int headerLength, String lengthFormat, int maxFrameBytes, int batchMessages) {
+        this.host = host;
+        this.port = port;
+        this.headerLength = headerLength;
+        this.lengthFormat = lengthFormat;
+        this.inlets = new InletQueue(1, maxFrameBytes, batchMessages);
+    }
+
+    @Override
+    public void start() {
+        long deadline = System.currentTimeMillis() + BIND_RETRY_MILLIS;
+        while (true) {
+            TcpSource candidate = new TcpSource(host, port, Framing.of(headerLength, lengthFormat));
+            try {
+                candidate.start(inlets);
+                server = candidate;
+                return;
+            } catch (IllegalStateException e) {
+                candidate.close();
+                boolean taken = e.getMessage() != null && e.getMessage().startsWith("cannot listen");
+                if (!taken) {
+                    throw e;
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    // Held by something else: restarting would fail the same way.
+                    throw new SuppressRestartsException(e);
+                }
+            } catch (Exception e) {
+                candidate.close();
+                throw new IllegalStateException("TCP source " + host + ":" + port + ": " + e.getMessage(), e);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while binding " + host + ":" + port, e);
+            }
+        }
+    }
+
+    @Override
+    public InputStatus pollNext(ReaderOutput<FrameChunk> output) throws Exception {
+        InletQueue.Item item = inlets.poll(0);
+        if (item == null) {
+            return InputStatus.NOTHING_AVAILABLE;
+        }
+        output.collect(item.chunk());
+        return InputStatus.MORE_AVAILABLE;
+    }
+
+    @Override
+    public CompletableFuture<Void> isAvailable() {
+        return inlets.available();
+    }
+
+    @Override
+    public List<TcpServerSource.NoSplit> snapshotState(long checkpointId) {
+        return List.of();
+    }
+
+    @Override
+    public void addSplits(List<TcpServerSource.NoSplit> splits) {}
+
+    @Override
+    public void notifyNoMoreSplits() {}
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close();
+        }
+    }
+}
