@@ -27,8 +27,7 @@ class FlinkMiniClusterIT {
     @Test
     void wordCountAtParallelismTwo() throws Exception {
         Path dir = EngineProcess.example("word_count");
-        List<String> lines = Files.readAllLines(dir.resolve("data/count_this.txt")).stream()
-                .filter(l -> !l.isBlank()).toList();
+        List<String> lines = wordCountInput(dir);
         Map<String, Integer> expected = WordCountIT.parseCounts(Files.readString(dir.resolve("data/expected_counts.json")));
 
         int in = EngineProcess.freePort();
@@ -73,8 +72,7 @@ class FlinkMiniClusterIT {
     @Test
     void wordCountAtParallelismOneWithTheSourceChained() throws Exception {
         Path dir = EngineProcess.example("word_count");
-        List<String> lines = Files.readAllLines(dir.resolve("data/count_this.txt")).stream()
-                .filter(l -> !l.isBlank()).toList();
+        List<String> lines = wordCountInput(dir);
         Map<String, Integer> expected = WordCountIT.parseCounts(Files.readString(dir.resolve("data/expected_counts.json")));
         int in = EngineProcess.freePort();
         try (LineReceiver receiver = new LineReceiver(EngineProcess.freePort());
@@ -111,6 +109,10 @@ class FlinkMiniClusterIT {
             assertTrue(engine.outputText().contains("error: the Flink job failed: cannot listen for")
                     && engine.outputText().contains("127.0.0.1:" + taken.getLocalPort()), engine.outputText());
         }
+    }
+
+    private static List<String> wordCountInput(Path dir) throws java.io.IOException {
+        return Files.readAllLines(dir.resolve("data/count_this.txt")).stream().filter(l -> !l.isBlank()).toList();
     }
 
     /** One output line per word, each word's counts 1, 2, 3, ... in order, ending at the expected totals. */
