@@ -352,7 +352,7 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
             Runtime.getRuntime().halt(exitCode);
         }, "wallaroo-flink-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        String notListening = Readiness.awaitTcpSources(app.model(), job, Duration.ofSeconds(180));
+        String notListening = Readiness.awaitTcpSources(app.model(), job, jobManager == null, Duration.ofSeconds(180));
         StartupTrace.mark("flink: TCP sources listening");
         if (notListening == null) {
             notListening = jobManager != null

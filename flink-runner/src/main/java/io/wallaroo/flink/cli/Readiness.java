@@ -4,6 +4,7 @@ import io.wallaroo.engine.topology.Application;
 import io.wallaroo.engine.topology.HostPort;
 import io.wallaroo.engine.topology.Pipeline;
 import io.wallaroo.engine.topology.SourceSpec;
+import io.wallaroo.flink.connect.ListeningTcpSources;
 import io.wallaroo.flink.python.TaskPython;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
@@ -16,27 +17,27 @@ import java.util.regex.Pattern;
 
 /**
  * "Ready" means what it means for the local engine: the TCP sources accept connections. A Flink
- * job's sources open only once its tasks are deployed and their Python loaded, so this probes
- * each source's address (a connection that sends nothing) and watches the job meanwhile, so a
- * job that fails while starting is reported instead of waited for.
+ * job's sources open only once its tasks are deployed and their Python loaded, so this waits for
+ * each source (on the mini-cluster the source says so; on a cluster its address is probed with a
+ * connection that sends nothing) and watches the job meanwhile, so a job that fails while
+ * starting is reported instead of waited for.
  */
 final class Readiness {
     private Readiness() {}
 
-    /** Null when every TCP source listens; otherwise what went wrong. */
-    static String awaitTcpSources(Application model, JobClient job, Duration timeout) throws InterruptedException {
+    /**
+     * Null when every TCP source listens; otherwise what went wrong. {@code inThisJvm}: the job runs
+     * on the embedded mini-cluster, whose sources say so themselves ({@link ListeningTcpSources});
+     * a cluster's are probed, which cannot tell them from another process on the address.
+     */
+    static String awaitTcpSources(Application model, JobClient job, boolean inThisJvm, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (Pipeline p : model.pipelines()) {
             if (!(p.source() instanceof SourceSpec.Tcp tcp)) {
                 continue;
             }
-            while (true) {
-                try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress(tcp.host(), tcp.port()), 1000);
-                    break;
-                } catch (java.io.IOException notYet) {
-                    // not listening yet
-                }
+            while (!(inThisJvm ? ListeningTcpSources.listening(tcp.host(), tcp.port()) : accepts(tcp.host(), tcp.port()))) {
                 try {
                     JobStatus status = job.getJobStatus().get();
                     if (status.isGloballyTerminalState()) {
@@ -51,10 +52,19 @@ final class Readiness {
                     return "the TCP source " + tcp.host() + ":" + tcp.port() + " of pipeline '" + p.name() + "' did not open within "
                             + timeout.toSeconds() + " s; is the address free and local to a task manager?";
                 }
-                Thread.sleep(200);
+                Thread.sleep(inThisJvm ? 50 : 200);
             }
         }
         return null;
+    }
+
+    private static boolean accepts(String host, int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), 1000);
+            return true;
+        } catch (java.io.IOException notYet) {
+            return false;
+        }
     }
 
     /** On the embedded mini-cluster: every Python operator has opened (a count in this JVM). */

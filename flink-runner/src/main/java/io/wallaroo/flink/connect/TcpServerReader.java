@@ -43,6 +43,7 @@ final class TcpServerReader implements SourceReader<FrameChunk, TcpServerSource.
             try {
                 candidate.start(inlets);
                 server = candidate;
+                ListeningTcpSources.opened(host, port);
                 return;
             } catch (IllegalStateException e) {
                 candidate.close();
@@ -96,6 +97,7 @@ final class TcpServerReader implements SourceReader<FrameChunk, TcpServerSource.
     @Override
     public void close() {
         if (server != null) {
+            ListeningTcpSources.closed(host, port);
             server.close();
         }
     }
