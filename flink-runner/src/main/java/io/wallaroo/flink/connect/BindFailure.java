@@ -4,8 +4,9 @@ import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 
 /**
- * A server task (TCP source, extension source or sink) that cannot bind its address. On the
- * job's first attempt the address is held by something else, which restarting will not change:
+ * An extension source or sink that cannot bind its address (the TCP source's reader, which
+ * cannot see its attempt number, retries for a few seconds instead). On the job's first attempt
+ * the address is held by something else, which restarting will not change:
  * the job fails at once with the engine's message (the address, the fix) instead of going
  * through every restart. After a restart it may be this job's own previous socket still
  * closing, so Flink's restart strategy handles it as any other failure.
