@@ -4,8 +4,8 @@ import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 
 /**
- * An extension source or sink that cannot bind its address (the TCP source's reader, which
- * cannot see its attempt number, retries for a few seconds instead). On the job's first attempt
+ * An extension sink that cannot bind its address (the sources' readers, which cannot see their
+ * attempt number, retry for a few seconds instead: {@link ServerStart}). On the job's first attempt
  * the address is held by something else, which restarting will not change:
  * the job fails at once with the engine's message (the address, the fix) instead of going
  * through every restart. After a restart it may be this job's own previous socket still

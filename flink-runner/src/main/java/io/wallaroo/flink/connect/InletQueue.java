@@ -13,15 +13,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The runtime side a local-engine source ({@code TcpSource}, {@code ExtensionSource}) expects,
- * offered by a Flink source function: every inlet the source opens gets a number, its batches
- * queue up here with that number, and the function's run loop takes them one by one and emits
- * them. When the queue grows long the inlets are paused (the source stops reading its sockets)
- * until the run loop has caught up.
+ * offered by a Flink source reader: every inlet the source opens gets a number, its batches
+ * queue up here with that number, and the reader takes them one by one on its task's thread and
+ * emits them. When the queue grows long the inlets are paused (the source stops reading its
+ * sockets) until the reader has caught up.
  */
 final class InletQueue implements SourceContext {
     private static final int PAUSE_AT = 64;
@@ -92,9 +91,9 @@ final class InletQueue implements SourceContext {
         return current;
     }
 
-    /** The next batch, copied out, or null after {@code millis} without one. */
-    Item poll(long millis) throws InterruptedException {
-        Queued q = queue.poll(millis, TimeUnit.MILLISECONDS);
+    /** The next batch, copied out, or null if none is queued (the reader then waits on {@link #available}). */
+    Item poll() {
+        Queued q = queue.poll();
         Item item = null;
         if (q != null) {
             FrameBatch b = q.batch();

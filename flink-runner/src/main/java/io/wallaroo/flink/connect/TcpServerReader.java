@@ -6,7 +6,6 @@ import io.wallaroo.flink.job.FrameChunk;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.core.io.InputStatus;
-import org.apache.flink.runtime.execution.SuppressRestartsException;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,9 +16,6 @@ import java.util.concurrent.CompletableFuture;
  * task's thread. When the task falls behind, the queue grows and connections stop being read.
  */
 final class TcpServerReader implements SourceReader<FrameChunk, TcpServerSource.NoSplit> {
-    /** How long a bind is retried: after a restart the previous attempt's socket may still be closing. */
-    private static final long BIND_RETRY_MILLIS = 3000;
-
     private final String host;
     private final int port;
     private final String lengthFormat;
@@ -37,40 +33,14 @@ final class TcpServerReader implements SourceReader<FrameChunk, TcpServerSource.
 
     @Override
     public void start() {
-        long deadline = System.currentTimeMillis() + BIND_RETRY_MILLIS;
-        while (true) {
-            TcpSource candidate = new TcpSource(host, port, Framing.of(headerLength, lengthFormat));
-            try {
-                candidate.start(inlets);
-                server = candidate;
-                ListeningTcpSources.opened(host, port);
-                return;
-            } catch (IllegalStateException e) {
-                candidate.close();
-                boolean taken = e.getMessage() != null && e.getMessage().startsWith("cannot listen");
-                if (!taken) {
-                    throw e;
-                }
-                if (System.currentTimeMillis() > deadline) {
-                    // Held by something else: restarting would fail the same way.
-                    throw new SuppressRestartsException(e);
-                }
-            } catch (Exception e) {
-                candidate.close();
-                throw new IllegalStateException("TCP source " + host + ":" + port + ": " + e.getMessage(), e);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while binding " + host + ":" + port, e);
-            }
-        }
+        server = ServerStart.listening(() -> new TcpSource(host, port, Framing.of(headerLength, lengthFormat)), inlets,
+                "TCP source " + host + ":" + port);
+        ListeningTcpSources.opened(host, port);
     }
 
     @Override
     public InputStatus pollNext(ReaderOutput<FrameChunk> output) throws Exception {
-        InletQueue.Item item = inlets.poll(0);
+        InletQueue.Item item = inlets.poll();
         if (item == null) {
             return InputStatus.NOTHING_AVAILABLE;
         }

@@ -10,7 +10,7 @@ import io.wallaroo.engine.topology.SourceSpec;
 import io.wallaroo.engine.topology.StateDefinition;
 import io.wallaroo.engine.topology.Step;
 import io.wallaroo.flink.connect.ExtensionSinkFunction;
-import io.wallaroo.flink.connect.ExtensionSourceFunction;
+import io.wallaroo.flink.connect.ExtensionServerSource;
 import io.wallaroo.flink.connect.KafkaConnectors;
 import io.wallaroo.flink.connect.TcpSinkFunction;
 import io.wallaroo.flink.connect.TcpServerSource;
@@ -273,10 +273,11 @@ public final class JobTranslator {
             case SourceSpec.Extension ext -> {
                 // One server task, as locally; a stream's partitions spread over the entry tasks
                 // (by partition, so each partition keeps its order, also across reconnections).
-                DataStream<FrameChunk> s = env.addSource(new ExtensionSourceFunction(ext.host(), ext.port(), p.name(),
+                DataStream<FrameChunk> s = env.fromSource(new ExtensionServerSource(ext.host(), ext.port(), p.name(),
                                 entryParallelism, settings.maxFrameBytes(), settings.batchSize()),
-                        "extension source " + p.name(), FRAMES).setParallelism(1).uid("wallaroo-source-" + p.name());
-                yield s.partitionCustom(new ByInlet(), new InletOf());
+                        WatermarkStrategy.noWatermarks(), "extension source " + p.name(), FRAMES)
+                        .setParallelism(1).uid("wallaroo-source-" + p.name());
+                yield entryParallelism == 1 ? s : s.partitionCustom(new ByInlet(), new InletOf());
             }
         };
         return frames.transform("entry " + p.name(), ENVELOPE,

@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class JobTranslatorTest {
     private static final SourceSpec TCP = new SourceSpec.Tcp("127.0.0.1", 0, Framing.of(4, ">I"));
+    private static final SourceSpec EXTENSION = new SourceSpec.Extension("127.0.0.1", 0);
     private static final StateDefinition WORDS = new StateDefinition("words", "W", new StateDefinition.Keyed("part", false, 3));
     private static final StateDefinition TOTAL = new StateDefinition("total", "T", new StateDefinition.Single());
 
@@ -32,11 +33,15 @@ class JobTranslatorTest {
     }
 
     private static Pipeline counting(int id, String... states) {
+        return counting(id, TCP, states);
+    }
+
+    private static Pipeline counting(int id, SourceSpec source, String... states) {
         List<Step> steps = new java.util.ArrayList<>(List.of(new Step.Stateless("split", true, false)));
         for (String state : states) {
             steps.add(new Step.Stateful("count " + state, false, state));
         }
-        return new Pipeline(id, "p" + id, TCP, steps, List.of());
+        return new Pipeline(id, "p" + id, source, steps, List.of());
     }
 
     @Test
@@ -115,5 +120,21 @@ class JobTranslatorTest {
         assertTrue(tasks.size() > 1, tasks.toString());
         assertTrue(tasks.stream().anyMatch(t -> t.contains("tcp source p0") && !t.contains("->")),
                 "the source is a task of its own, partitioning by connection: " + tasks);
+    }
+
+    @Test
+    void atParallelismOneTheExtensionSourceEntryAndStateAreOneTask() {
+        Application app = new Application("a", List.of(counting(0, EXTENSION, "words")), Map.of("words", WORDS));
+        List<String> tasks = tasks(app, 1);
+        assertEquals(1, tasks.size(), tasks.toString());
+        assertTrue(tasks.get(0).contains("extension source p0"), tasks.toString());
+    }
+
+    @Test
+    void atParallelismTwoTheExtensionSourceSpreadsPartitionsOverEntryTasks() {
+        Application app = new Application("a", List.of(counting(0, EXTENSION, "words")), Map.of("words", WORDS));
+        List<String> tasks = tasks(app, 2);
+        assertTrue(tasks.stream().anyMatch(t -> t.contains("extension source p0") && !t.contains("->")),
+                "the source is a task of its own, partitioning by stream partition: " + tasks);
     }
 }
