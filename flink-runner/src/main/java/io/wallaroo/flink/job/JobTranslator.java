@@ -1,14 +1,11 @@
 package io.wallaroo.flink.job;
 
 import io.wallaroo.engine.connector.kafka.KafkaGroupIds;
-import io.wallaroo.engine.runtime.EntryLanes;
 import io.wallaroo.engine.topology.Application;
 import io.wallaroo.engine.topology.LengthField;
 import io.wallaroo.engine.topology.Pipeline;
 import io.wallaroo.engine.topology.SinkSpec;
 import io.wallaroo.engine.topology.SourceSpec;
-import io.wallaroo.engine.topology.StateDefinition;
-import io.wallaroo.engine.topology.Step;
 import io.wallaroo.flink.connect.ExtensionSinkFunction;
 import io.wallaroo.flink.connect.ExtensionServerSource;
 import io.wallaroo.flink.connect.KafkaConnectors;
@@ -28,7 +25,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,7 +35,7 @@ import java.util.Set;
  * every step that uses it, fed one record per batch and key group (the local engine's hash of the
  * entity key modulo the max parallelism, see {@link KeyGroupKeys}); its output
  * goes on to the next state or to the pipeline's sinks. A state chained to its one producer runs
- * inline in that producer's runner instead ({@link Layout}). Operator ids are derived from names,
+ * inline in that producer's runner instead ({@link JobLayout}). Operator ids are derived from names,
  * so savepoints survive a change of parallelism.
  */
 public final class JobTranslator {
@@ -90,65 +86,13 @@ public final class JobTranslator {
         return pythonOperators;
     }
 
-    /**
-     * Where each Python operator's steps run. A state chained to its one producer (parallelism 1,
-     * one producer of parallelism 1) runs inline in that producer's runner, as on a local engine's
-     * only lane: its messages are never packed, handed to Java and unpacked; its operator keeps
-     * only its entities' bytes in Flink's keyed state. The producer then emits what the state's
-     * steps emit. Keyed by producer name ({@code "entry <pipeline>"} or {@code "state <name>"}).
-     *
-     * @param runnerOf  the producer whose runner runs each operator's steps (itself, unless inline)
-     * @param inline    the states each runner runs inline
-     * @param feeder    each inline state's one producer, the operator it is chained to
-     * @param targets   what each producer's records may carry (an inline state's: nothing)
-     */
-    private record Layout(Map<String, String> runnerOf, Map<String, List<String>> inline, Map<String, String> feeder,
-                          Map<String, Set<Integer>> targets) {
-        List<String> inlineIn(String runner) {
-            return inline.getOrDefault(runner, List.of());
-        }
-    }
+    private JobLayout layout;
 
-    private Layout layout;
-
-    private Layout layout() {
-        if (layout != null) {
-            return layout;
+    /** Worked out on first use: a topology Flink cannot run (a cycle) fails there, with its reason. */
+    private JobLayout layout() {
+        if (layout == null) {
+            layout = new JobLayout(model, settings.parallelism());
         }
-        Map<String, Set<Integer>> targets = new LinkedHashMap<>();
-        Map<String, Integer> parallelisms = new LinkedHashMap<>();
-        Map<String, String> runnerOf = new LinkedHashMap<>();
-        Map<String, List<String>> inline = new LinkedHashMap<>();
-        Map<String, String> feeder = new LinkedHashMap<>();
-        for (Pipeline p : model.pipelines()) {
-            String name = "entry " + p.name();
-            targets.put(name, new LinkedHashSet<>(targetsAfter(p, -1)));
-            parallelisms.put(name, entryParallelism(p));
-            runnerOf.put(name, name);
-        }
-        for (String state : stateOrder()) {
-            Set<Integer> codes = codesOf(state);
-            List<String> feeding = targets.keySet().stream()
-                    .filter(producer -> !java.util.Collections.disjoint(targets.get(producer), codes)).toList();
-            String name = "state " + state;
-            int parallelism = stateParallelism(state);
-            parallelisms.put(name, parallelism);
-            if (chains(feeding.stream().map(parallelisms::get).toList(), parallelism)) {
-                String producer = feeding.get(0);
-                String runner = runnerOf.get(producer);
-                runnerOf.put(name, runner);
-                inline.computeIfAbsent(runner, r -> new ArrayList<>()).add(state);
-                feeder.put(state, producer);
-                // The producer's runner now runs the state's steps and emits what they emit.
-                targets.get(producer).removeAll(codes);
-                targets.get(producer).addAll(targetsAfterState(codes));
-                targets.put(name, new LinkedHashSet<>());
-            } else {
-                runnerOf.put(name, name);
-                targets.put(name, targetsAfterState(codes));
-            }
-        }
-        layout = new Layout(runnerOf, inline, feeder, targets);
         return layout;
     }
 
@@ -160,7 +104,7 @@ public final class JobTranslator {
      * parallelism 2, with p99 doubled (docs/flink.md).
      */
     public boolean chainsEveryState() {
-        return layout().feeder().size() == model.states().size();
+        return layout().chainsEveryState();
     }
 
     /** The longest a partly filled batch waits for more before it goes to Python ({@code --flush-ms}). */
@@ -186,19 +130,19 @@ public final class JobTranslator {
         // chained operators (entry -> filter, state -> filter -> Kafka split) may pass records on
         // without Flink copying each through its serializer.
         env.getConfig().enableObjectReuse();
-        Layout layout = layout();
+        JobLayout layout = layout();
         Map<String, Producer> producers = new LinkedHashMap<>();
         for (Pipeline p : model.pipelines()) {
-            String name = "entry " + p.name();
+            String name = JobLayout.entryName(p);
             DataStream<Envelope> entry = entry(env, p, flushMillis, layout.inlineIn(name));
-            producers.put(name, new Producer(name, entry, layout.targets().get(name), entry.getParallelism()));
+            producers.put(name, new Producer(name, entry, layout.targets(name), entry.getParallelism()));
             pythonOperators += entry.getParallelism();
         }
         // States in an order where every state's producers exist before it.
-        for (String state : stateOrder()) {
-            String name = "state " + state;
-            Set<Integer> codes = codesOf(state);
-            String feeder = layout.feeder().get(state);
+        for (String state : layout.stateOrder()) {
+            String name = JobLayout.stateName(state);
+            Set<Integer> codes = layout.codesOf(state);
+            String feeder = layout.feeder(state);
             List<DataStream<Envelope>> inputs = new ArrayList<>();
             if (feeder != null) {
                 // Inline: no record reaches this operator, but it is chained to the runner's task,
@@ -211,16 +155,16 @@ public final class JobTranslator {
                     }
                 }
             }
-            if (chainsToProducer(inputs, stateParallelism(state)) != (feeder != null)) {
+            int parallelism = layout.stateParallelism(state);
+            if (chainsToProducer(inputs, parallelism) != (feeder != null)) {
                 throw new IllegalStateException("state '" + state + "': the layout and the job graph disagree on chaining");
             }
-            int parallelism = stateParallelism(state);
-            String runner = layout.runnerOf().get(name);
+            String runner = layout.runnerOf(name);
             DataStream<Envelope> out = keyed(inputs, parallelism)
                     .transform(name, ENVELOPE, new StateOperator(bundle, sinkFormats, state, settings.batchSize(),
                             flushMillis, keyGroups, runner, layout.inlineIn(runner), feeder != null))
                     .setParallelism(parallelism).setMaxParallelism(keyGroups).uid("wallaroo-state-" + state);
-            producers.put(name, new Producer(name, out, layout.targets().get(name), parallelism));
+            producers.put(name, new Producer(name, out, layout.targets(name), parallelism));
             pythonOperators += parallelism;
         }
         int sinkId = 0;
@@ -235,22 +179,9 @@ public final class JobTranslator {
         }
     }
 
-    /** An unpartitioned state's one task, else the job's parallelism. */
-    private int stateParallelism(String state) {
-        return model.states().get(state).partitioning() instanceof StateDefinition.Single ? 1 : settings.parallelism();
-    }
-
-    private int entryParallelism(Pipeline p) {
-        if (p.source() instanceof SourceSpec.Kafka) {
-            return settings.parallelism(); // one entry task per source reader, chained to it
-        }
-        // A pipeline whose first state is unpartitioned ends on one task anyway: enter there.
-        return EntryLanes.preferred(model, p, 2).isPresent() ? 1 : settings.parallelism();
-    }
-
     private DataStream<Envelope> entry(StreamExecutionEnvironment env, Pipeline p, long flushMillis, List<String> inline) {
         int n = settings.parallelism();
-        int entryParallelism = entryParallelism(p);
+        int entryParallelism = layout().entryParallelism(p);
         DataStream<FrameChunk> frames = switch (p.source()) {
             case SourceSpec.Tcp tcp -> {
                 if (!(tcp.framing().payloadLength() instanceof LengthField field)) {
@@ -331,14 +262,7 @@ public final class JobTranslator {
 
     /** Whether a state of this parallelism fed by these inputs chains to its producer ({@link #keyed}). */
     private static boolean chainsToProducer(List<DataStream<Envelope>> inputs, int parallelism) {
-        return chains(inputs.stream().map(DataStream::getParallelism).toList(), parallelism);
-    }
-
-    /** Whether a state of this parallelism, fed by producers of these parallelisms, chains to its producer. */
-    private static boolean chains(List<Integer> producerParallelisms, int parallelism) {
-        // -Dwallaroo.flink.keyByAlways=true measures what the chaining saves (docs/flink.md).
-        return parallelism == 1 && producerParallelisms.equals(List.of(1))
-                && !Boolean.getBoolean("wallaroo.flink.keyByAlways");
+        return JobLayout.chains(inputs.stream().map(DataStream::getParallelism).toList(), parallelism);
     }
 
     private static DataStream<Envelope> union(List<DataStream<Envelope>> inputs) {
@@ -349,87 +273,6 @@ public final class JobTranslator {
         @SuppressWarnings("unchecked")
         DataStream<Envelope>[] rest = inputs.subList(1, inputs.size()).toArray(new DataStream[0]);
         return first.union(rest);
-    }
-
-    /** What messages of pipeline {@code p} go to after step {@code after}: the next state step's code, or the sinks. */
-    private List<Integer> targetsAfter(Pipeline p, int after) {
-        for (int s = after + 1; s < p.steps().size(); s++) {
-            if (p.steps().get(s) instanceof Step.Stateful) {
-                return List.of(p.id() * 4096 + s);
-            }
-        }
-        List<Integer> sinks = new ArrayList<>();
-        for (int k = 0; k < p.sinks().size(); k++) {
-            sinks.add(-model.sinkId(p.id(), k) - 1);
-        }
-        return sinks;
-    }
-
-    /** What messages go to after the state steps with these codes: the next state steps, or the sinks. */
-    private Set<Integer> targetsAfterState(Set<Integer> codes) {
-        Set<Integer> targets = new LinkedHashSet<>();
-        for (int code : codes) {
-            targets.addAll(targetsAfter(model.pipelines().get(code / 4096), code % 4096));
-        }
-        return targets;
-    }
-
-    private Set<Integer> codesOf(String state) {
-        Set<Integer> codes = new LinkedHashSet<>();
-        for (Pipeline p : model.pipelines()) {
-            for (int s = 0; s < p.steps().size(); s++) {
-                if (p.steps().get(s) instanceof Step.Stateful st && st.stateName().equals(state)) {
-                    codes.add(p.id() * 4096 + s);
-                }
-            }
-        }
-        return codes;
-    }
-
-    /** States such that a state comes after every state feeding it; a cycle is a clear error. */
-    private List<String> stateOrder() {
-        Map<String, Set<String>> feeds = new LinkedHashMap<>();
-        for (String s : model.states().keySet()) {
-            feeds.put(s, new LinkedHashSet<>());
-        }
-        for (Pipeline p : model.pipelines()) {
-            String previous = null;
-            for (Step step : p.steps()) {
-                if (step instanceof Step.Stateful st) {
-                    if (previous != null && !previous.equals(st.stateName())) {
-                        feeds.get(st.stateName()).add(previous);
-                    } else if (previous != null) {
-                        throw cycle(st.stateName());
-                    }
-                    previous = st.stateName();
-                }
-            }
-        }
-        List<String> order = new ArrayList<>();
-        Set<String> visiting = new LinkedHashSet<>();
-        for (String s : feeds.keySet()) {
-            visit(s, feeds, visiting, order);
-        }
-        return order;
-    }
-
-    private void visit(String s, Map<String, Set<String>> feeds, Set<String> visiting, List<String> order) {
-        if (order.contains(s)) {
-            return;
-        }
-        if (!visiting.add(s)) {
-            throw cycle(s);
-        }
-        for (String before : feeds.get(s)) {
-            visit(before, feeds, visiting, order);
-        }
-        visiting.remove(s);
-        order.add(s);
-    }
-
-    private static IllegalArgumentException cycle(String state) {
-        return new IllegalArgumentException("state '" + state + "' is reached again from its own output (directly or "
-                + "through other states); a Flink job is acyclic, so this topology runs on the local engine only for now");
     }
 
     static final class Targets implements FilterFunction<Envelope> {
