@@ -122,7 +122,6 @@ public final class JobTranslator {
     }
 
     public void translate(StreamExecutionEnvironment env) {
-        int n = settings.parallelism();
         env.setBufferTimeout(bufferTimeoutMillis());
         long flushMillis = flushMillis();
         keyGroups = env.getMaxParallelism() > 0 ? env.getMaxParallelism() : DEFAULT_KEY_GROUPS;
