@@ -81,11 +81,10 @@ final class ExtensionServerReader implements SourceReader<FrameChunk, ExtensionS
 
     @Override
     public InputStatus pollNext(ReaderOutput<FrameChunk> output) throws Exception {
-        InletQueue.Item item = inlets.poll();
+        InletQueue.Item item = inlets.emitNext(output);
         if (item == null) {
             return InputStatus.NOTHING_AVAILABLE;
         }
-        output.collect(item.chunk());
         if (item.positionsAfter() != null) {
             item.positionsAfter().forEach((name, sequence) -> emitted.merge(name, sequence, Math::max));
         }

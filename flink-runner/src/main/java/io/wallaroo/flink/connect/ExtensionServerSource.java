@@ -18,26 +18,11 @@ import java.util.List;
  * ({@link ExtensionServerReader}). Its reader runs on its task's thread, so the entry operator
  * can be chained to it when the pipeline enters on one task. The job has one split,
  * {@link ExtensionSplit}: the enumerator hands it to the reader once, and from then on it lives
- * in the reader's checkpoints with the sequences the job holds.
+ * in the reader's checkpoints with the sequences the job holds. {@code groups}: over how many
+ * entry tasks one stream's partitions are spread.
  */
-public final class ExtensionServerSource implements Source<FrameChunk, ExtensionSplit, ExtensionSplit> {
-    private final String host;
-    private final int port;
-    private final String pipelineName;
-    private final int groups;
-    private final int maxFrameBytes;
-    private final int batchMessages;
-
-    /** {@code groups}: over how many entry tasks one stream's partitions are spread. */
-    public ExtensionServerSource(String host, int port, String pipelineName, int groups, int maxFrameBytes, int batchMessages) {
-        this.host = host;
-        this.port = port;
-        this.pipelineName = pipelineName;
-        this.groups = groups;
-        this.maxFrameBytes = maxFrameBytes;
-        this.batchMessages = batchMessages;
-    }
-
+public record ExtensionServerSource(String host, int port, String pipelineName, int groups, int maxFrameBytes,
+                                    int batchMessages) implements Source<FrameChunk, ExtensionSplit, ExtensionSplit> {
     @Override
     public Boundedness getBoundedness() {
         return Boundedness.CONTINUOUS_UNBOUNDED;

@@ -6,6 +6,7 @@ import io.wallaroo.engine.connector.FrameBatch;
 import io.wallaroo.engine.connector.Inlet;
 import io.wallaroo.engine.connector.SourceContext;
 import io.wallaroo.flink.job.FrameChunk;
+import org.apache.flink.api.connector.source.ReaderOutput;
 
 import java.util.Arrays;
 import java.util.List;
@@ -91,8 +92,17 @@ final class InletQueue implements SourceContext {
         return current;
     }
 
-    /** The next batch, copied out, or null if none is queued (the reader then waits on {@link #available}). */
-    Item poll() {
+    /** Emits the next batch to {@code output} and returns it, or null if none is queued (the reader then waits on {@link #available}). */
+    Item emitNext(ReaderOutput<FrameChunk> output) {
+        Item item = poll();
+        if (item != null) {
+            output.collect(item.chunk());
+        }
+        return item;
+    }
+
+    /** The next batch, copied out, or null if none is queued. */
+    private Item poll() {
         Queued q = queue.poll();
         Item item = null;
         if (q != null) {

@@ -40,12 +40,7 @@ final class TcpServerReader implements SourceReader<FrameChunk, TcpServerSource.
 
     @Override
     public InputStatus pollNext(ReaderOutput<FrameChunk> output) throws Exception {
-        InletQueue.Item item = inlets.poll();
-        if (item == null) {
-            return InputStatus.NOTHING_AVAILABLE;
-        }
-        output.collect(item.chunk());
-        return InputStatus.MORE_AVAILABLE;
+        return inlets.emitNext(output) == null ? InputStatus.NOTHING_AVAILABLE : InputStatus.MORE_AVAILABLE;
     }
 
     @Override

@@ -19,23 +19,8 @@ import java.util.List;
  * frames reach Python without crossing a Flink channel. There is nothing to split or to
  * checkpoint (TCP input cannot be replayed), so the enumerator hands out no splits.
  */
-public final class TcpServerSource implements Source<FrameChunk, TcpServerSource.NoSplit, Void> {
-    private final String host;
-    private final int port;
-    private final int headerLength;
-    private final String lengthFormat;
-    private final int maxFrameBytes;
-    private final int batchMessages;
-
-    public TcpServerSource(String host, int port, int headerLength, String lengthFormat, int maxFrameBytes, int batchMessages) {
-        this.host = host;
-        this.port = port;
-        this.headerLength = headerLength;
-        this.lengthFormat = lengthFormat;
-        this.maxFrameBytes = maxFrameBytes;
-        this.batchMessages = batchMessages;
-    }
-
+public record TcpServerSource(String host, int port, int headerLength, String lengthFormat, int maxFrameBytes,
+                              int batchMessages) implements Source<FrameChunk, TcpServerSource.NoSplit, Void> {
     @Override
     public Boundedness getBoundedness() {
         return Boundedness.CONTINUOUS_UNBOUNDED;
