@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
  * "Ready" means what it means for the local engine: the TCP sources accept connections. A Flink
  * job's sources open only once its tasks are deployed and their Python loaded, so this waits for
  * each source (on the mini-cluster the source says so; on a cluster its address is probed with a
- * connection that sends nothing) and watches the job meanwhile, so a job that fails while
- * starting is reported instead of waited for.
+ * connection that sends nothing, and then every task must be running: a source's reader binds
+ * while its task initializes, so a running task has its address) and watches the job meanwhile,
+ * so a job that fails while starting is reported instead of waited for.
  */
 final class Readiness {
     private Readiness() {}
@@ -28,7 +29,8 @@ final class Readiness {
     /**
      * Null when every TCP source listens; otherwise what went wrong. {@code inThisJvm}: the job runs
      * on the embedded mini-cluster, whose sources say so themselves ({@link ListeningTcpSources});
-     * a cluster's are probed, which cannot tell them from another process on the address.
+     * a cluster's are probed, which cannot tell them from another process on the address
+     * ({@link #awaitRunningOnCluster} then can: the source's task fails instead of running).
      */
     static String awaitTcpSources(Application model, JobClient job, boolean inThisJvm, Duration timeout)
             throws InterruptedException {
