@@ -215,17 +215,7 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
             System.err.println("error: --parallelism must be at least 1");
             return 2;
         }
-        List<Path> pythonPath = new ArrayList<>();
-        pythonPath.add(WallarooPackage.locate());
-        pythonPath.add((appDir != null ? appDir : Path.of("")).toAbsolutePath());
-        String env = System.getenv("PYTHONPATH");
-        if (env != null) {
-            for (String entry : env.split(File.pathSeparator)) {
-                if (!entry.isBlank()) {
-                    pythonPath.add(Path.of(entry).toAbsolutePath());
-                }
-            }
-        }
+        List<Path> pythonPath = pythonPath();
         String startupCache = StartupCache.status();
         if (startupCache != null) {
             System.out.println(startupCache);
@@ -272,43 +262,7 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
         }
         StartupTrace.mark("flink: application bundled");
 
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 20);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(checkpointMillis));
-        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
-        if (resilienceDir != null) {
-            Files.createDirectories(resilienceDir);
-            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, resilienceDir.toAbsolutePath().resolve("checkpoints").toUri().toString());
-            conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, resilienceDir.toAbsolutePath().resolve("savepoints").toUri().toString());
-            conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-            conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 2);
-        }
-        if (restore != null) {
-            Path from = "latest".equals(restore) ? Restore.latest(resilienceDir) : Path.of(restore).toAbsolutePath();
-            if (from == null) {
-                System.out.println("wallaroo: nothing to restore under " + resilienceDir + "; starting empty");
-            } else {
-                System.out.println("wallaroo: restoring from " + from);
-                conf.set(StateRecoveryOptions.SAVEPOINT_PATH, from.toUri().toString());
-            }
-        }
-
-        StreamExecutionEnvironment flink;
-        if (clusterClient) {
-            if (jobManager != null) {
-                System.out.println("wallaroo: --jobmanager " + jobManager + " ignored: the cluster's own client submits this job");
-            }
-            flink = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        } else if (jobManager != null) {
-            HostPort jm = HostPort.parse(jobManager);
-            Path jar = jobJar != null ? jobJar : JobJar.locate();
-            flink = StreamExecutionEnvironment.createRemoteEnvironment(jm.host(), jm.port(), conf, jar.toString());
-        } else {
-            flink = StreamExecutionEnvironment.createLocalEnvironment(n, conf);
-        }
+        StreamExecutionEnvironment flink = environment(jobConfiguration(), n);
         flink.setParallelism(n);
         flink.setMaxParallelism(128);
         JobTranslator translator = new JobTranslator(app.model(), bundle, new JobTranslator.Settings(n, batchSize, flushMillis,
@@ -364,12 +318,7 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
             return 1;
         }
         StartupTrace.mark("flink: every task running");
-        List<String> names = app.model().pipelines().stream().map(Pipeline::name).toList();
-        System.out.println("wallaroo: ready: application '" + app.model().name() + "' as Flink job " + job.getJobID()
-                + " (parallelism " + n + (jobManager != null ? ", cluster " + jobManager : ", embedded mini-cluster, "
-                + counted(TaskPython.openContexts(), "Python context") + " for " + counted(TaskPython.opened(), "Python operator")
-                + (!TaskPython.launcherContextTaken() ? "" : TaskPython.openContexts() == 1 ? ", the launcher's own" : ", one the launcher's own"))
-                + ", " + bundle.bytes() / 1024 + " KiB of Python shipped), pipelines " + names);
+        System.out.println(readyLine(app, job, bundle, n));
         try {
             JobExecutionResult result = job.getJobExecutionResult().get();
             System.out.println("wallaroo: job finished after " + result.getNetRuntime() + " ms");
@@ -378,6 +327,76 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
             System.err.println("error: the Flink job failed: " + rootMessage(e));
             return 1;
         }
+    }
+
+    /** The application's directory, the wallaroo package and the user's PYTHONPATH, absolute. */
+    private List<Path> pythonPath() {
+        List<Path> pythonPath = new ArrayList<>();
+        pythonPath.add(WallarooPackage.locate());
+        pythonPath.add((appDir != null ? appDir : Path.of("")).toAbsolutePath());
+        String env = System.getenv("PYTHONPATH");
+        if (env != null) {
+            for (String entry : env.split(File.pathSeparator)) {
+                if (!entry.isBlank()) {
+                    pythonPath.add(Path.of(entry).toAbsolutePath());
+                }
+            }
+        }
+        return pythonPath;
+    }
+
+    /** Restarts, exactly-once checkpoints, where they and savepoints go, and what to restore from. */
+    private Configuration jobConfiguration() throws java.io.IOException {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 20);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(checkpointMillis));
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        if (resilienceDir != null) {
+            Files.createDirectories(resilienceDir);
+            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, resilienceDir.toAbsolutePath().resolve("checkpoints").toUri().toString());
+            conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, resilienceDir.toAbsolutePath().resolve("savepoints").toUri().toString());
+            conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+            conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 2);
+        }
+        if (restore != null) {
+            Path from = "latest".equals(restore) ? Restore.latest(resilienceDir) : Path.of(restore).toAbsolutePath();
+            if (from == null) {
+                System.out.println("wallaroo: nothing to restore under " + resilienceDir + "; starting empty");
+            } else {
+                System.out.println("wallaroo: restoring from " + from);
+                conf.set(StateRecoveryOptions.SAVEPOINT_PATH, from.toUri().toString());
+            }
+        }
+        return conf;
+    }
+
+    /** The cluster client's own environment, a session cluster's, or an embedded mini-cluster of {@code n} slots. */
+    private StreamExecutionEnvironment environment(Configuration conf, int n) {
+        if (clusterClient) {
+            if (jobManager != null) {
+                System.out.println("wallaroo: --jobmanager " + jobManager + " ignored: the cluster's own client submits this job");
+            }
+            return StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        }
+        if (jobManager != null) {
+            HostPort jm = HostPort.parse(jobManager);
+            Path jar = jobJar != null ? jobJar : JobJar.locate();
+            return StreamExecutionEnvironment.createRemoteEnvironment(jm.host(), jm.port(), conf, jar.toString());
+        }
+        return StreamExecutionEnvironment.createLocalEnvironment(n, conf);
+    }
+
+    /** "wallaroo: ready: ..." with where the job runs and, on the mini-cluster, how many Python contexts it has. */
+    private String readyLine(LoadedApplication app, JobClient job, AppBundle bundle, int n) {
+        List<String> names = app.model().pipelines().stream().map(Pipeline::name).toList();
+        return "wallaroo: ready: application '" + app.model().name() + "' as Flink job " + job.getJobID()
+                + " (parallelism " + n + (jobManager != null ? ", cluster " + jobManager : ", embedded mini-cluster, "
+                + counted(TaskPython.openContexts(), "Python context") + " for " + counted(TaskPython.opened(), "Python operator")
+                + (!TaskPython.launcherContextTaken() ? "" : TaskPython.openContexts() == 1 ? ", the launcher's own" : ", one the launcher's own"))
+                + ", " + bundle.bytes() / 1024 + " KiB of Python shipped), pipelines " + names;
     }
 
     /**
