@@ -1,5 +1,6 @@
 package io.wallaroo.flink.connect;
 
+import io.wallaroo.engine.connector.tcp.CannotListenException;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 
@@ -16,7 +17,7 @@ final class BindFailure {
 
     static RuntimeException of(RuntimeContext context, IllegalStateException e) {
         boolean firstAttempt = context.getTaskInfo().getAttemptNumber() == 0;
-        if (firstAttempt && e.getMessage() != null && e.getMessage().startsWith("cannot listen")) {
+        if (firstAttempt && e instanceof CannotListenException) {
             return new SuppressRestartsException(e);
         }
         return e;

@@ -2,6 +2,7 @@ package io.wallaroo.flink.connect;
 
 import io.wallaroo.engine.connector.Source;
 import io.wallaroo.engine.connector.SourceContext;
+import io.wallaroo.engine.connector.tcp.CannotListenException;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 
 import java.util.function.Supplier;
@@ -29,8 +30,7 @@ final class ServerStart {
                 return candidate;
             } catch (IllegalStateException e) {
                 candidate.close();
-                boolean taken = e.getMessage() != null && e.getMessage().startsWith("cannot listen");
-                if (!taken) {
+                if (!(e instanceof CannotListenException)) {
                     throw e;
                 }
                 if (System.currentTimeMillis() > deadline) {

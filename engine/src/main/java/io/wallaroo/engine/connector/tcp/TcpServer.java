@@ -37,7 +37,7 @@ public final class TcpServer implements AutoCloseable {
         try {
             channel = bootstrap.bind(host, port).syncUninterruptibly().channel();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot listen for " + purpose + " on " + host + ":" + port + " ("
+            throw new CannotListenException("cannot listen for " + purpose + " on " + host + ":" + port + " ("
                     + e.getMessage() + "); is another process using that port? " + fix, e);
         }
     }
