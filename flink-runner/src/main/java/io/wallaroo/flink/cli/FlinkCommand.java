@@ -306,12 +306,15 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
             Runtime.getRuntime().halt(exitCode);
         }, "wallaroo-flink-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        String notListening = Readiness.awaitTcpSources(app.model(), job, jobManager == null, Duration.ofSeconds(180));
-        StartupTrace.mark("flink: TCP sources listening");
-        if (notListening == null) {
-            notListening = jobManager != null
-                    ? Readiness.awaitRunningOnCluster(HostPort.parse(jobManager), job, Duration.ofSeconds(300))
-                    : Readiness.awaitPythonOperators(translator.pythonOperators(), job, Duration.ofSeconds(300));
+        String notListening;
+        if (jobManager != null) {
+            notListening = Readiness.awaitRunningOnCluster(HostPort.parse(jobManager), job, Duration.ofSeconds(300));
+        } else {
+            notListening = Readiness.awaitTcpSources(app.model(), job, Duration.ofSeconds(180));
+            StartupTrace.mark("flink: TCP sources listening");
+            if (notListening == null) {
+                notListening = Readiness.awaitPythonOperators(translator.pythonOperators(), job, Duration.ofSeconds(300));
+            }
         }
         if (notListening != null) {
             System.err.println("error: " + notListening);

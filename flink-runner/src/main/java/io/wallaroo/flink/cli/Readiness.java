@@ -9,8 +9,6 @@ import io.wallaroo.flink.python.TaskPython;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,28 +16,22 @@ import java.util.regex.Pattern;
 /**
  * "Ready" means what it means for the local engine: the TCP sources accept connections. A Flink
  * job's sources open only once its tasks are deployed and their Python loaded, so this waits for
- * each source (on the mini-cluster the source says so; on a cluster its address is probed with a
- * connection that sends nothing, and then every task must be running: a source's reader binds
- * while its task initializes, so a running task has its address) and watches the job meanwhile,
- * so a job that fails while starting is reported instead of waited for.
+ * them and watches the job meanwhile, so a job that fails while starting is reported instead of
+ * waited for. On the mini-cluster each source says when it listens ({@link ListeningTcpSources});
+ * on a cluster every task must be running: a source's reader binds while its task initializes,
+ * so a running task has its address, and a taken one fails the task instead.
  */
 final class Readiness {
     private Readiness() {}
 
-    /**
-     * Null when every TCP source listens; otherwise what went wrong. {@code inThisJvm}: the job runs
-     * on the embedded mini-cluster, whose sources say so themselves ({@link ListeningTcpSources});
-     * a cluster's are probed, which cannot tell them from another process on the address
-     * ({@link #awaitRunningOnCluster} then can: the source's task fails instead of running).
-     */
-    static String awaitTcpSources(Application model, JobClient job, boolean inThisJvm, Duration timeout)
-            throws InterruptedException {
+    /** On the embedded mini-cluster: null when every TCP source listens; otherwise what went wrong. */
+    static String awaitTcpSources(Application model, JobClient job, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (Pipeline p : model.pipelines()) {
             if (!(p.source() instanceof SourceSpec.Tcp tcp)) {
                 continue;
             }
-            while (!(inThisJvm ? ListeningTcpSources.listening(tcp.host(), tcp.port()) : accepts(tcp.host(), tcp.port()))) {
+            while (!ListeningTcpSources.listening(tcp.host(), tcp.port())) {
                 try {
                     JobStatus status = job.getJobStatus().get();
                     if (status.isGloballyTerminalState()) {
@@ -52,21 +44,12 @@ final class Readiness {
                 }
                 if (System.nanoTime() > deadline) {
                     return "the TCP source " + tcp.host() + ":" + tcp.port() + " of pipeline '" + p.name() + "' did not open within "
-                            + timeout.toSeconds() + " s; is the address free and local to a task manager?";
+                            + timeout.toSeconds() + " s";
                 }
-                Thread.sleep(inThisJvm ? 50 : 200);
+                Thread.sleep(50);
             }
         }
         return null;
-    }
-
-    private static boolean accepts(String host, int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, port), 1000);
-            return true;
-        } catch (java.io.IOException notYet) {
-            return false;
-        }
     }
 
     /** On the embedded mini-cluster: every Python operator has opened (a count in this JVM). */
