@@ -310,8 +310,8 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
         if (jobManager != null) {
             notListening = Readiness.awaitRunningOnCluster(HostPort.parse(jobManager), job, Duration.ofSeconds(300));
         } else {
-            notListening = Readiness.awaitTcpSources(app.model(), job, Duration.ofSeconds(180));
-            StartupTrace.mark("flink: TCP sources listening");
+            notListening = Readiness.awaitServerSources(app.model(), job, Duration.ofSeconds(180));
+            StartupTrace.mark("flink: sources listening");
             if (notListening == null) {
                 notListening = Readiness.awaitPythonOperators(translator.pythonOperators(), job, Duration.ofSeconds(300));
             }

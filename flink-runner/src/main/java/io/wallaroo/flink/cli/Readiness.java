@@ -4,7 +4,7 @@ import io.wallaroo.engine.topology.Application;
 import io.wallaroo.engine.topology.HostPort;
 import io.wallaroo.engine.topology.Pipeline;
 import io.wallaroo.engine.topology.SourceSpec;
-import io.wallaroo.flink.connect.ListeningTcpSources;
+import io.wallaroo.flink.connect.ListeningSources;
 import io.wallaroo.flink.python.TaskPython;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
@@ -17,33 +17,44 @@ import java.util.regex.Pattern;
  * "Ready" means what it means for the local engine: the TCP sources accept connections. A Flink
  * job's sources open only once its tasks are deployed and their Python loaded, so this waits for
  * them and watches the job meanwhile, so a job that fails while starting is reported instead of
- * waited for. On the mini-cluster each source says when it listens ({@link ListeningTcpSources});
- * on a cluster every task must be running: a source's reader binds while its task initializes,
- * so a running task has its address, and a taken one fails the task instead.
+ * waited for. On the mini-cluster each TCP source and source extension says when it listens
+ * ({@link ListeningSources}); on a cluster every task must be running: a TCP source's reader binds
+ * while its task initializes, so a running task has its address, and a taken one fails the task
+ * instead (a source extension there binds once the enumerator hands its reader the split, which
+ * can be just after).
  */
 final class Readiness {
     private Readiness() {}
 
-    /** On the embedded mini-cluster: null when every TCP source listens; otherwise what went wrong. */
-    static String awaitTcpSources(Application model, JobClient job, Duration timeout) throws InterruptedException {
+    /**
+     * On the embedded mini-cluster: null when every TCP source and every source extension listens,
+     * as the local engine's do at "ready"; otherwise what went wrong.
+     */
+    static String awaitServerSources(Application model, JobClient job, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (Pipeline p : model.pipelines()) {
-            if (!(p.source() instanceof SourceSpec.Tcp tcp)) {
+            String name;
+            HostPort address;
+            if (p.source() instanceof SourceSpec.Tcp tcp) {
+                name = "TCP source";
+                address = new HostPort(tcp.host(), tcp.port());
+            } else if (p.source() instanceof SourceSpec.Extension extension) {
+                name = "source extension";
+                address = new HostPort(extension.host(), extension.port());
+            } else {
                 continue;
             }
-            while (!ListeningTcpSources.listening(tcp.host(), tcp.port())) {
+            while (!ListeningSources.listening(address.host(), address.port())) {
                 try {
                     JobStatus status = job.getJobStatus().get();
                     if (status.isGloballyTerminalState()) {
-                        return "the Flink job ended (" + status + ") before its TCP source " + tcp.host() + ":" + tcp.port()
-                                + " opened: " + failure(job);
+                        return "the Flink job ended (" + status + ") before its " + name + " " + address + " opened: " + failure(job);
                     }
                 } catch (Exception e) {
-                    return "lost the Flink job while waiting for its TCP source " + tcp.host() + ":" + tcp.port() + ": "
-                            + FlinkCommand.rootMessage(e);
+                    return "lost the Flink job while waiting for its " + name + " " + address + ": " + FlinkCommand.rootMessage(e);
                 }
                 if (System.nanoTime() > deadline) {
-                    return "the TCP source " + tcp.host() + ":" + tcp.port() + " of pipeline '" + p.name() + "' did not open within "
+                    return "the " + name + " " + address + " of pipeline '" + p.name() + "' did not open within "
                             + timeout.toSeconds() + " s";
                 }
                 Thread.sleep(50);

@@ -76,6 +76,7 @@ final class ExtensionServerReader implements SourceReader<FrameChunk, ExtensionS
             candidate.restore(restored);
             return candidate;
         }, inlets, "source extension of pipeline '" + pipelineName + "'");
+        ListeningSources.opened(host, port);
         LOG.info("source extension of pipeline '{}' listens for source scripts on {}:{}", pipelineName, host, server.boundPort());
     }
 
@@ -108,6 +109,7 @@ final class ExtensionServerReader implements SourceReader<FrameChunk, ExtensionS
     @Override
     public void close() {
         if (server != null) {
+            ListeningSources.closed(host, port);
             server.close();
         }
     }

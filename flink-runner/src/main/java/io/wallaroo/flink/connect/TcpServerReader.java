@@ -35,7 +35,7 @@ final class TcpServerReader implements SourceReader<FrameChunk, TcpServerSource.
     public void start() {
         server = ServerStart.listening(() -> new TcpSource(host, port, Framing.of(headerLength, lengthFormat)), inlets,
                 "TCP source " + host + ":" + port);
-        ListeningTcpSources.opened(host, port);
+        ListeningSources.opened(host, port);
     }
 
     @Override
@@ -62,7 +62,7 @@ final class TcpServerReader implements SourceReader<FrameChunk, TcpServerSource.
     @Override
     public void close() {
         if (server != null) {
-            ListeningTcpSources.closed(host, port);
+            ListeningSources.closed(host, port);
             server.close();
         }
     }

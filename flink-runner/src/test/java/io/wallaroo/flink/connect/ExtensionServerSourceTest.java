@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,11 +50,14 @@ class ExtensionServerSourceTest {
             reader.start();
             assertTrue(reader.snapshotState(1).isEmpty(), "no split yet, so nothing to checkpoint");
             assertTrue(bindable(port), "the server must not listen before it knows the restored sequences");
+            assertFalse(ListeningSources.listening("127.0.0.1", port), "the launcher's readiness must not count it yet");
             reader.addSplits(List.of(new ExtensionSplit(POSITIONS)));
             assertTrue(accepts(port), "listening once the split is there");
+            assertTrue(ListeningSources.listening("127.0.0.1", port), "and telling the launcher's readiness so");
             assertEquals(List.of(new ExtensionSplit(POSITIONS)), reader.snapshotState(2),
                     "with no input since, the checkpoint holds the restored sequences");
         }
+        assertFalse(ListeningSources.listening("127.0.0.1", port), "closed with the reader");
         // A connection the probe above opened may still be closing for a few milliseconds.
         assertTrue(bindableWithin(port, 2000), "closed with the reader");
     }

@@ -4,15 +4,15 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The TCP source addresses this JVM's readers are listening on. On the embedded mini-cluster the
- * launcher waits for its sources here rather than by connecting to them: a connection also
- * succeeds when some other process holds the address, and "ready" would then be printed for a
- * job about to fail.
+ * The addresses this JVM's server source readers (TCP, extension) are listening on, as the
+ * application gave them. On the embedded mini-cluster the launcher waits for its sources here
+ * rather than by connecting to them: a connection also succeeds when some other process holds the
+ * address, and "ready" would then be printed for a job about to fail.
  */
-public final class ListeningTcpSources {
+public final class ListeningSources {
     private static final Set<String> LISTENING = ConcurrentHashMap.newKeySet();
 
-    private ListeningTcpSources() {}
+    private ListeningSources() {}
 
     public static boolean listening(String host, int port) {
         return LISTENING.contains(host + ":" + port);
