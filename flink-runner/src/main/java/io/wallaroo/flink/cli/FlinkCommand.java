@@ -209,11 +209,20 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return run();
+        } catch (CommandFailure e) {
+            System.err.println("error: " + e.getMessage());
+            return e.exitCode;
+        }
+    }
+
+    /** Load, translate, submit, wait for ready, then for the job's end: the exit code. */
+    private int run() throws Exception {
         reportMappedFlags();
         int n = parallelism != null ? parallelism : machida.workerCount != null ? machida.workerCount : 1;
         if (n < 1) {
-            System.err.println("error: --parallelism must be at least 1");
-            return 2;
+            throw new CommandFailure(2, "--parallelism must be at least 1");
         }
         List<Path> pythonPath = pythonPath();
         String startupCache = StartupCache.status();
@@ -226,76 +235,25 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
             String problem = ClusterCheck.problem(HostPort.parse(jobManager), n);
             StartupTrace.mark("flink: session cluster checked");
             if (problem != null) {
-                System.err.println("error: " + problem);
-                return 1;
+                throw new CommandFailure(1, problem);
             }
         }
-        LoadedApplication app;
-        // A session cluster's client (or the cluster's own, for /jars) only needs the topology, so
-        // its Python is not compiled. On the embedded mini-cluster the tasks run in this JVM too:
-        // the first task to open takes over this very context, the application already loaded
-        // (TaskPython.offer), so the engine stays open for it.
-        boolean remote = clusterClient || jobManager != null;
-        PythonEngine python;
-        try {
-            python = remote ? PythonEngine.forLoadingOnly(pythonPath) : new PythonEngine(pythonPath);
-        } catch (PythonEngine.OptionsRejectedException e) {
-            System.err.println("error: " + e.getMessage());
-            return 2;
-        }
-        try {
-            app = LoadedApplication.load(python.newContext(), module, rawArgs);
-        } catch (ApplicationLoadException e) {
-            python.close();
-            if (!e.pythonTraceback().isEmpty()) {
-                System.err.print(e.pythonTraceback());
-            }
-            System.err.println("error: " + e.getMessage());
-            return 1;
-        }
+        LoadedApplication app = load(pythonPath);
         AppBundle bundle = AppBundle.capture(module, rawArgs, pythonPath);
-        if (remote) {
-            app.context().close(true);
-            python.close();
-        } else {
+        if (!remote()) {
             TaskPython.offer(bundle, app);
         }
         StartupTrace.mark("flink: application bundled");
 
         StreamExecutionEnvironment flink = environment(jobConfiguration(), n);
-        flink.setParallelism(n);
-        flink.setMaxParallelism(128);
-        JobTranslator translator = new JobTranslator(app.model(), bundle, new JobTranslator.Settings(n, batchSize, flushMillis,
-                bufferTimeoutMillis, maxFrameBytes, !atLeastOnce));
-        try {
-            translator.translate(flink);
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            return 1;
+        JobTranslator translator = translate(flink, app, bundle, n);
+        JobClient job = submit(flink, app);
+        if (clusterClient) {
+            System.out.println("wallaroo: submitted application '" + app.model().name() + "' as Flink job "
+                    + job.getJobID() + " (parallelism " + n + ", " + bundle.bytes() / 1024 + " KiB of Python shipped)");
+            return 0;
         }
-        StartupTrace.mark("flink: job translated");
-        System.out.println("wallaroo: a partly filled batch waits " + translator.flushMillis() + " ms (--flush-ms), a network buffer "
-                + translator.bufferTimeoutMillis() + " ms (--buffer-timeout-ms)" + (flushMillis != null && bufferTimeoutMillis != null ? ""
-                : translator.chainsEveryState() ? "; every state is chained to its one producer" : "; some state is fed through a keyBy shuffle"));
-        if (System.getenv("WALLAROO_FLINK_PLAN") != null) {
-            System.out.println(flink.getExecutionPlan());
-        }
-        String jobName = machida.workerName != null ? machida.workerName : app.model().name();
-        JobClient job;
-        try {
-            job = flink.executeAsync(jobName);
-            StartupTrace.mark("flink: job submitted");
-            if (clusterClient) {
-                System.out.println("wallaroo: submitted application '" + app.model().name() + "' as Flink job "
-                        + job.getJobID() + " (parallelism " + n + ", " + bundle.bytes() / 1024 + " KiB of Python shipped)");
-                return 0;
-            }
-        } catch (Exception e) {
-            System.err.println("error: cannot submit the job to " + (jobManager != null ? "the Flink cluster at " + jobManager
-                    : "the embedded Flink mini-cluster") + ": " + rootMessage(e));
-            return 1;
-        }
-        Thread hook = new Thread(() -> {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (stillRunning(job)) {
                 stop(job);
             }
@@ -304,22 +262,8 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
             CONSOLE.flush();
             System.err.flush();
             Runtime.getRuntime().halt(exitCode);
-        }, "wallaroo-flink-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        String notListening;
-        if (jobManager != null) {
-            notListening = Readiness.awaitRunningOnCluster(HostPort.parse(jobManager), job, Duration.ofSeconds(300));
-        } else {
-            notListening = Readiness.awaitServerSources(app.model(), job, Duration.ofSeconds(180));
-            StartupTrace.mark("flink: sources listening");
-            if (notListening == null) {
-                notListening = Readiness.awaitPythonOperators(translator.pythonOperators(), job, Duration.ofSeconds(300));
-            }
-        }
-        if (notListening != null) {
-            System.err.println("error: " + notListening);
-            return 1;
-        }
+        }, "wallaroo-flink-stop"));
+        awaitReady(app, job, translator);
         StartupTrace.mark("flink: every task running");
         System.out.println(readyLine(app, job, bundle, n));
         try {
@@ -327,8 +271,105 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
             System.out.println("wallaroo: job finished after " + result.getNetRuntime() + " ms");
             return 0;
         } catch (ExecutionException e) {
-            System.err.println("error: the Flink job failed: " + rootMessage(e));
-            return 1;
+            throw new CommandFailure(1, "the Flink job failed: " + rootMessage(e));
+        }
+    }
+
+    /** The job runs elsewhere: on a session cluster, or submitted by a cluster's own client. */
+    private boolean remote() {
+        return clusterClient || jobManager != null;
+    }
+
+    /**
+     * The application, loaded in a context of its own engine. A session cluster's client (or the
+     * cluster's own, for /jars) only needs the topology, so its Python is not compiled and is
+     * closed once loaded. On the embedded mini-cluster the tasks run in this JVM too: the first
+     * task to open takes over this very context, the application already loaded
+     * (TaskPython.offer), so the engine stays open for it.
+     */
+    private LoadedApplication load(List<Path> pythonPath) throws CommandFailure {
+        PythonEngine python;
+        try {
+            python = remote() ? PythonEngine.forLoadingOnly(pythonPath) : new PythonEngine(pythonPath);
+        } catch (PythonEngine.OptionsRejectedException e) {
+            throw new CommandFailure(2, e.getMessage());
+        }
+        try {
+            LoadedApplication app = LoadedApplication.load(python.newContext(), module, rawArgs);
+            if (remote()) {
+                app.context().close(true);
+                python.close();
+            }
+            return app;
+        } catch (ApplicationLoadException e) {
+            python.close();
+            if (!e.pythonTraceback().isEmpty()) {
+                System.err.print(e.pythonTraceback());
+            }
+            throw new CommandFailure(1, e.getMessage());
+        }
+    }
+
+    /** The application's dataflow on {@code flink}, and the line that says how it batches and chains. */
+    private JobTranslator translate(StreamExecutionEnvironment flink, LoadedApplication app, AppBundle bundle, int n)
+            throws CommandFailure {
+        flink.setParallelism(n);
+        flink.setMaxParallelism(128);
+        JobTranslator translator = new JobTranslator(app.model(), bundle, new JobTranslator.Settings(n, batchSize, flushMillis,
+                bufferTimeoutMillis, maxFrameBytes, !atLeastOnce));
+        try {
+            translator.translate(flink);
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailure(1, e.getMessage());
+        }
+        StartupTrace.mark("flink: job translated");
+        System.out.println("wallaroo: a partly filled batch waits " + translator.flushMillis() + " ms (--flush-ms), a network buffer "
+                + translator.bufferTimeoutMillis() + " ms (--buffer-timeout-ms)" + (flushMillis != null && bufferTimeoutMillis != null ? ""
+                : translator.chainsEveryState() ? "; every state is chained to its one producer" : "; some state is fed through a keyBy shuffle"));
+        if (System.getenv("WALLAROO_FLINK_PLAN") != null) {
+            System.out.println(flink.getExecutionPlan());
+        }
+        return translator;
+    }
+
+    private JobClient submit(StreamExecutionEnvironment flink, LoadedApplication app) throws CommandFailure {
+        try {
+            JobClient job = flink.executeAsync(machida.workerName != null ? machida.workerName : app.model().name());
+            StartupTrace.mark("flink: job submitted");
+            return job;
+        } catch (Exception e) {
+            throw new CommandFailure(1, "cannot submit the job to " + (jobManager != null ? "the Flink cluster at " + jobManager
+                    : "the embedded Flink mini-cluster") + ": " + rootMessage(e));
+        }
+    }
+
+    /**
+     * Returns once the job is ready: on a cluster, every task running; on the mini-cluster, every
+     * server source listening and every Python operator open.
+     */
+    private void awaitReady(LoadedApplication app, JobClient job, JobTranslator translator) throws Exception {
+        String problem;
+        if (jobManager != null) {
+            problem = Readiness.awaitRunningOnCluster(HostPort.parse(jobManager), job, Duration.ofSeconds(300));
+        } else {
+            problem = Readiness.awaitServerSources(app.model(), job, Duration.ofSeconds(180));
+            StartupTrace.mark("flink: sources listening");
+            if (problem == null) {
+                problem = Readiness.awaitPythonOperators(translator.pythonOperators(), job, Duration.ofSeconds(300));
+            }
+        }
+        if (problem != null) {
+            throw new CommandFailure(1, problem);
+        }
+    }
+
+    /** Ends the command early: {@code call} prints the message as an error and exits with the code. */
+    private static final class CommandFailure extends Exception {
+        final int exitCode;
+
+        CommandFailure(int exitCode, String message) {
+            super(message, null, false, false);
+            this.exitCode = exitCode;
         }
     }
 
