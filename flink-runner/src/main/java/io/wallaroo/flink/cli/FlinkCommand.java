@@ -271,7 +271,7 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
             System.out.println("wallaroo: job finished after " + result.getNetRuntime() + " ms");
             return 0;
         } catch (ExecutionException e) {
-            throw new CommandFailure(1, "the Flink job failed: " + rootMessage(e));
+            throw new CommandFailure(1, "the Flink job failed: " + FailureMessage.of(e));
         }
     }
 
@@ -339,7 +339,7 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
             return job;
         } catch (Exception e) {
             throw new CommandFailure(1, "cannot submit the job to " + (jobManager != null ? "the Flink cluster at " + jobManager
-                    : "the embedded Flink mini-cluster") + ": " + rootMessage(e));
+                    : "the embedded Flink mini-cluster") + ": " + FailureMessage.of(e));
         }
     }
 
@@ -458,7 +458,7 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
                     say("wallaroo: stopped with savepoint " + path);
                     return;
                 } catch (Exception e) {
-                    say("wallaroo: savepoint attempt " + attempt + " failed: " + rootMessage(e));
+                    say("wallaroo: savepoint attempt " + attempt + " failed: " + FailureMessage.of(e));
                     try {
                         Thread.sleep(2000);
                     } catch (InterruptedException interrupted) {
@@ -472,7 +472,7 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
             say("wallaroo: job cancelled" + (resilienceDir == null ? ""
                     : "; its last checkpoint is kept under " + resilienceDir + " (resume with --restore latest)"));
         } catch (Exception e) {
-            say("wallaroo: cancelling the job: " + rootMessage(e));
+            say("wallaroo: cancelling the job: " + FailureMessage.of(e));
         }
     }
 
@@ -500,27 +500,6 @@ public final class FlinkCommand implements java.util.concurrent.Callable<Integer
 
     private static String counted(int n, String noun) {
         return n + " " + noun + (n == 1 ? "" : "s");
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        String best = String.valueOf(e.getMessage());
-        String ours = null;
-        while (t != null) {
-            if (t.getMessage() != null && (t.getMessage().contains("application module") || t.getMessage().contains("slot"))) {
-                return t.getMessage();
-            }
-            if (t.getMessage() != null) {
-                best = t.getClass().getSimpleName() + ": " + t.getMessage();
-                // Our own messages name the cause and the fix; the JDK's or Netty's under them do not.
-                StackTraceElement[] where = t.getStackTrace();
-                if (where.length > 0 && where[0].getClassName().startsWith("io.wallaroo.")) {
-                    ours = t.getMessage();
-                }
-            }
-            t = t.getCause();
-        }
-        return ours != null ? ours : best;
     }
 
     private void reportMappedFlags() {

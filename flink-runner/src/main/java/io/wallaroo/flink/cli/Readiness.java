@@ -51,7 +51,7 @@ final class Readiness {
                         return "the Flink job ended (" + status + ") before its " + name + " " + address + " opened: " + failure(job);
                     }
                 } catch (Exception e) {
-                    return "lost the Flink job while waiting for its " + name + " " + address + ": " + FlinkCommand.rootMessage(e);
+                    return "lost the Flink job while waiting for its " + name + " " + address + ": " + FailureMessage.of(e);
                 }
                 if (System.nanoTime() > deadline) {
                     return "the " + name + " " + address + " of pipeline '" + p.name() + "' did not open within "
@@ -136,7 +136,7 @@ final class Readiness {
             JobStatus status = job.getJobStatus().get();
             return status.isGloballyTerminalState() ? "the Flink job ended (" + status + ") while starting: " + failure(job) : null;
         } catch (Exception e) {
-            return "lost the Flink job while it was starting: " + FlinkCommand.rootMessage(e);
+            return "lost the Flink job while it was starting: " + FailureMessage.of(e);
         }
     }
 
@@ -145,7 +145,7 @@ final class Readiness {
             job.getJobExecutionResult().get();
             return "no error reported";
         } catch (Exception e) {
-            return FlinkCommand.rootMessage(e);
+            return FailureMessage.of(e);
         }
     }
 }
