@@ -14,10 +14,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * "Ready" means what it means for the local engine: the TCP sources accept connections. A Flink
- * job's sources open only once its tasks are deployed and their Python loaded, so this waits for
- * them and watches the job meanwhile, so a job that fails while starting is reported instead of
- * waited for. On the mini-cluster each TCP source and source extension says when it listens
+ * "Ready" means what it means for the local engine: the server sources (TCP, extension) accept
+ * connections. A Flink job's sources open only once its tasks are deployed and their Python
+ * loaded, so this waits for them and watches the job meanwhile, so a job that fails while
+ * starting is reported instead of waited for. On the mini-cluster each TCP source and source extension says when it listens
  * ({@link ListeningSources}); on a cluster every task must be running: a TCP source's reader binds
  * while its task initializes, so a running task has its address, and a taken one fails the task
  * instead (a source extension there binds once the enumerator hands its reader the split, which
