@@ -71,12 +71,11 @@ final class ExtensionServerReader implements SourceReader<FrameChunk, ExtensionS
             return;
         }
         Map<String, Long> restored = new HashMap<>(emitted);
-        server = ServerStart.listening(() -> {
+        server = ServerStart.listening(host, port, () -> {
             ExtensionSource candidate = new ExtensionSource(host, port, pipelineName);
             candidate.restore(restored);
             return candidate;
         }, inlets, "source extension of pipeline '" + pipelineName + "'");
-        ListeningSources.opened(host, port);
         LOG.info("source extension of pipeline '{}' listens for source scripts on {}:{}", pipelineName, host, server.boundPort());
     }
 
@@ -108,9 +107,6 @@ final class ExtensionServerReader implements SourceReader<FrameChunk, ExtensionS
 
     @Override
     public void close() {
-        if (server != null) {
-            ListeningSources.closed(host, port);
-            server.close();
-        }
+        ServerStart.close(server, host, port);
     }
 }

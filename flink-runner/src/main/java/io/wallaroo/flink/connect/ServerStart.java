@@ -20,13 +20,17 @@ final class ServerStart {
 
     private ServerStart() {}
 
-    /** A new server from {@code make}, started on {@code context}; {@code what} names it in errors. */
-    static <S extends Source> S listening(Supplier<S> make, SourceContext context, String what) {
+    /**
+     * A new server from {@code make} for {@code host:port}, started on {@code context} and
+     * registered as listening there ({@link ListeningSources}); {@code what} names it in errors.
+     */
+    static <S extends Source> S listening(String host, int port, Supplier<S> make, SourceContext context, String what) {
         long deadline = System.currentTimeMillis() + BIND_RETRY_MILLIS;
         while (true) {
             S candidate = make.get();
             try {
                 candidate.start(context);
+                ListeningSources.opened(host, port);
                 return candidate;
             } catch (IllegalStateException e) {
                 candidate.close();
@@ -46,6 +50,14 @@ final class ServerStart {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while " + what + " was binding its address", e);
             }
+        }
+    }
+
+    /** Closes a server {@link #listening} started, if it did, and unregisters its address. */
+    static void close(Source server, String host, int port) {
+        if (server != null) {
+            ListeningSources.closed(host, port);
+            server.close();
         }
     }
 }

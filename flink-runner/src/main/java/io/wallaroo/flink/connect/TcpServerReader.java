@@ -33,9 +33,8 @@ final class TcpServerReader implements SourceReader<FrameChunk, TcpServerSource.
 
     @Override
     public void start() {
-        server = ServerStart.listening(() -> new TcpSource(host, port, Framing.of(headerLength, lengthFormat)), inlets,
+        server = ServerStart.listening(host, port, () -> new TcpSource(host, port, Framing.of(headerLength, lengthFormat)), inlets,
                 "TCP source " + host + ":" + port);
-        ListeningSources.opened(host, port);
     }
 
     @Override
@@ -61,9 +60,6 @@ final class TcpServerReader implements SourceReader<FrameChunk, TcpServerSource.
 
     @Override
     public void close() {
-        if (server != null) {
-            ListeningSources.closed(host, port);
-            server.close();
-        }
+        ServerStart.close(server, host, port);
     }
 }
